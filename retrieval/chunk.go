@@ -102,7 +102,7 @@ func EstimateTokens(s string) int {
 	return n
 }
 
-func (c *Chunker) params() (maxTok, overlap int, count func(string) int) {
+func (c Chunker) params() (maxTok, overlap int, count func(string) int) {
 	maxTok, overlap, count = c.MaxTokens, c.Overlap, c.CountTokens
 	if maxTok <= 0 {
 		maxTok = DefaultMaxTokens
@@ -125,7 +125,7 @@ func (c *Chunker) params() (maxTok, overlap int, count func(string) int) {
 // Split returns the document's chunks in order. Every chunk lies within one
 // section and keeps that section's heading path; chunk text is always an
 // exact slice of the document's body.
-func (c *Chunker) Split(doc *guidance.Document) []Chunk {
+func (c Chunker) Split(doc *guidance.Document) []Chunk {
 	maxTok, overlap, count := c.params()
 	var chunks []Chunk
 	for si, sec := range doc.Sections {

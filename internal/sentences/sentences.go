@@ -109,6 +109,13 @@ func endsSentence(s string, start, dot, end int) bool {
 	if abbreviations[word] {
 		return false
 	}
+	// A number alone at the start of a line is a list label ("1. Assess").
+	if word != "" && strings.Trim(word, "0123456789") == "" {
+		ls := strings.LastIndexByte(s[:w], '\n') + 1
+		if strings.TrimSpace(s[max(ls, start):w]) == "" {
+			return false
+		}
+	}
 	// A single letter is an initial ("J. Smith") unless it is a list label.
 	if utf8.RuneCountInString(word) == 1 {
 		r, _ := utf8.DecodeRuneInString(word)
