@@ -13,7 +13,7 @@ import (
 func TestScore(t *testing.T) {
 	rel := map[string]int{"a": 1, "b": 1, "x": 0}
 	tests := []struct {
-		ranked                 []string
+		ranked                []string
 		r1, r5, r10, rr, ndcg float64
 	}{
 		{[]string{"a", "b"}, 0.5, 1, 1, 1, 1},
