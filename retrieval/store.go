@@ -53,7 +53,9 @@ type Store interface {
 	// for a version already stored replaces it. If the entry's document is
 	// approved, the tenant's other approved versions of that document are
 	// superseded (their SupersededAt is the later of now and the new version's
-	// EffectiveFrom).
+	// EffectiveFrom), and a new version without ApprovedAt is recorded as
+	// approved now, so that an as-of query for an earlier time still finds
+	// the version it replaced.
 	Put(ctx context.Context, tenant string, entries []Entry) error
 
 	// Search returns up to q.K hits, best first. It returns fewer than q.K
