@@ -1,13 +1,13 @@
 package retrieval
 
-import (
-	"context"
-	"errors"
-)
+import "github.com/bedside-ai/bedside/retrieval/localembed"
 
-// defaultEmbedder is replaced by the local embedder once it lands.
+// defaultEmbedder is the local embedder with its defaults: no weights, no
+// network, deterministic.
 func defaultEmbedder() Embedder {
-	return NewEmbedder("none", func(context.Context, []string) ([][]float32, error) {
-		return nil, errors.New("no embedder configured")
-	})
+	e, err := localembed.New(localembed.Options{})
+	if err != nil { // unreachable: the zero Options are valid
+		panic("retrieval: default local embedder: " + err.Error())
+	}
+	return e
 }

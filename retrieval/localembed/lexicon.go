@@ -1,0 +1,105 @@
+package localembed
+
+import (
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/bedside-ai/bedside/internal/terms"
+)
+
+// A lexicon is the compiled form of the concept and common-word tables.
+// It is immutable once built.
+type lexicon struct {
+	phrases       map[uint64][]int32    // hash of a name's stems → concepts
+	exact         map[string][]int32    // case-sensitive abbreviation → concepts
+	maxLen        int                   // most stems in one name
+	conceptHash   []uint64              // feature of each concept
+	conceptWeight [2][]float64          // common-word weight of each concept, per tier as common
+	common        [2]map[string]float64 // stem → weight below 1, from the first tier and from all
+}
+
+// buildLexicon compiles the tables once per process; the result is shared
+// read-only by every Embedder.
+var buildLexicon = sync.OnceValue(func() *lexicon {
+	lex := &lexicon{
+		phrases: make(map[uint64][]int32),
+		exact:   make(map[string][]int32),
+		common:  [2]map[string]float64{make(map[string]float64), make(map[string]float64)},
+	}
+	for i, tier := range commonWords {
+		for _, w := range tier.words {
+			_, t := analyzeWord(w)
+			if t == "" {
+				continue
+			}
+			for j := i; j < 2; j++ {
+				if old, ok := lex.common[j][t]; !ok || tier.weight < old {
+					lex.common[j][t] = tier.weight
+				}
+			}
+		}
+	}
+	for id, entry := range concepts {
+		names := strings.Split(entry, "|")
+		lex.conceptHash = append(lex.conceptHash, hashKind(kindConcept, names[0]))
+		weight := [2]float64{1, 1}
+		for _, name := range names {
+			if abbr, ok := strings.CutPrefix(name, "="); ok {
+				lex.exact[abbr] = appendID(lex.exact[abbr], int32(id))
+				continue
+			}
+			stems := nameStems(name)
+			if len(stems) == 0 {
+				continue
+			}
+			if len(stems) == 1 {
+				for j := range weight {
+					if cw, ok := lex.common[j][stems[0]]; ok {
+						weight[j] = min(weight[j], cw)
+					}
+				}
+			}
+			lex.maxLen = max(lex.maxLen, len(stems))
+			h := offset64
+			for i, s := range stems {
+				if i > 0 {
+					h = hashByte(h, 0x1f)
+				}
+				h = hashString(h, s)
+			}
+			lex.phrases[h] = appendID(lex.phrases[h], int32(id))
+		}
+		for j := range weight {
+			lex.conceptWeight[j] = append(lex.conceptWeight[j], weight[j])
+		}
+	}
+	return lex
+})
+
+func appendID(ids []int32, id int32) []int32 {
+	if slices.Contains(ids, id) {
+		return ids
+	}
+	return append(ids, id)
+}
+
+// nameStems analyses a concept name exactly as text is analysed and returns
+// the stems of its non-stop words.
+func nameStems(name string) []string {
+	var out []string
+	for _, t := range terms.Tokens(name) {
+		if _, term := analyzeWord(t.Text); term != "" {
+			out = append(out, term)
+		}
+	}
+	return out
+}
+
+// analyzeWord returns the lower-case American spelling of word and its stem
+// ("" for a stop word), as featurizer.analyze computes them.
+func analyzeWord(word string) (norm, term string) {
+	lower := strings.ToLower(word)
+	norm = american(lower)
+	return norm, terms.Term(norm)
+}
