@@ -113,7 +113,8 @@ type Flags struct {
 	// Regenerated is set when the model's first answer failed verification
 	// and it was asked once more.
 	Regenerated bool
-	// Removed lists sentences the model wrote that verification removed.
+	// Removed lists sentences the model wrote that verification removed,
+	// from every draft (the first draft's when the answer was regenerated).
 	Removed []Removed
 	// Redactions counts personal data removed from the question, by kind.
 	Redactions map[string]int
@@ -125,6 +126,8 @@ type Flags struct {
 type Removed struct {
 	Text   string
 	Reason string
+	// Draft is 1 for the model's first draft, 2 for the regenerated one.
+	Draft int
 }
 
 // Provenance records how an answer was made, for audits and evals.
@@ -182,8 +185,8 @@ func (a *Answer) Render() string {
 		b.WriteString("\nSources:\n")
 		for _, c := range a.Citations {
 			fmt.Fprintf(&b, "[%d] %s (%s v%s)", c.N, c.Title, c.DocumentID, c.Version)
-			if len(c.Section) > 0 {
-				fmt.Fprintf(&b, " › %s", strings.Join(c.Section, " › "))
+			if sec := sectionPath(c.Title, c.Section); sec != "" {
+				fmt.Fprintf(&b, " › %s", sec)
 			}
 			if c.ReviewOverdue {
 				b.WriteString(" [review overdue]")
@@ -217,4 +220,13 @@ func (a *Answer) LogValue() slog.Value {
 		attrs = append(attrs, slog.String("refusal", string(a.Refusal.Reason)))
 	}
 	return slog.GroupValue(attrs...)
+}
+
+// sectionPath joins a heading path for display, leaving out a first heading
+// that repeats the document title.
+func sectionPath(title string, heading []string) string {
+	if len(heading) > 0 && strings.EqualFold(strings.TrimSpace(heading[0]), strings.TrimSpace(title)) {
+		heading = heading[1:]
+	}
+	return strings.Join(heading, " › ")
 }

@@ -73,6 +73,10 @@ func (t *Tutor) askStream(ctx context.Context, question, query string) (*AnswerS
 	return s, nil
 }
 
+// Draft reports whether Recv returns a model's unverified draft. It is false
+// for extractive answers and refusals, whose text arrives verified.
+func (s *AnswerStream) Draft() bool { return s.t.opts.Model != nil && !s.p.refused }
+
 // Recv returns the next piece of the draft answer, or io.EOF once the
 // answer is complete and verified. Any other error ends the stream; if the
 // model's stream broke, the error wraps an *llm.StreamError holding the

@@ -128,7 +128,7 @@ func TestUnsupportedSentencesNeverShown(t *testing.T) {
 				"Give adrenaline 0.5 mg intramuscularly [S7].",
 				"Give adrenaline 0.5 mg intramuscularly [S9].",
 			},
-			wantRefusal: Unverified, wantRemoved: 1,
+			wantRefusal: Unverified, wantRemoved: 2,
 		},
 		{
 			name: "wrong dose, then right",
@@ -136,7 +136,8 @@ func TestUnsupportedSentencesNeverShown(t *testing.T) {
 				"Give adrenaline 5 mg intramuscularly for adults with anaphylaxis [S1].",
 				"Give adrenaline 0.5 mg intramuscularly for adults with anaphylaxis [S1].",
 			},
-			wantText: "Give adrenaline 0.5 mg intramuscularly for adults with anaphylaxis. [1]",
+			wantText:    "Give adrenaline 0.5 mg intramuscularly for adults with anaphylaxis. [1]",
+			wantRemoved: 1, // from the first draft
 		},
 		{
 			name: "one good, one wrong unit twice",
@@ -145,7 +146,7 @@ func TestUnsupportedSentencesNeverShown(t *testing.T) {
 				"Give adrenaline 0.5 mg intramuscularly for adults with anaphylaxis [S1]. Repeat the dose after 5 hours [S1].",
 			},
 			wantText:    "Give adrenaline 0.5 mg intramuscularly for adults with anaphylaxis. [1]",
-			wantRemoved: 1,
+			wantRemoved: 2,
 		},
 		{
 			name: "citing the wrong passage",
@@ -158,7 +159,7 @@ func TestUnsupportedSentencesNeverShown(t *testing.T) {
 		{
 			name:        "no citation at all",
 			replies:     []string{"Adrenaline is given.", "Adrenaline is given."},
-			wantRefusal: Unverified, wantRemoved: 1,
+			wantRefusal: Unverified, wantRemoved: 2,
 		},
 	}
 	for _, tt := range tests {
@@ -434,8 +435,8 @@ func TestAskStream(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a.Text != "Repeat the dose after 5 minutes if there is no improvement. [1]" || len(a.Flags.Removed) != 1 {
-		t.Errorf("verified answer = %q, removed %v", a.Text, a.Flags.Removed)
+	if a.Text != "Repeat the dose after 5 minutes if there is no improvement. [1]" || len(a.Flags.Removed) != 2 {
+		t.Errorf("verified answer = %q, removed %v; want one removal from each draft", a.Text, a.Flags.Removed)
 	}
 }
 

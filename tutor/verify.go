@@ -294,6 +294,11 @@ func (t *Tutor) chat(ctx context.Context, p *prepared, msgs []llm.Message) (*llm
 func (t *Tutor) accept(ctx context.Context, p *prepared, msgs []llm.Message, draft string) error {
 	a := p.answer
 	v := t.verify(draft, p.hits)
+	var removed []Removed
+	for _, r := range v.removed {
+		r.Draft = 1
+		removed = append(removed, r)
+	}
 	if !v.notCovered && len(v.removed) > 0 {
 		var list strings.Builder
 		for _, r := range v.removed {
@@ -307,6 +312,10 @@ func (t *Tutor) accept(ctx context.Context, p *prepared, msgs []llm.Message, dra
 		}
 		a.Flags.Regenerated = true
 		v2 := t.verify(resp.Content, p.hits)
+		for _, r := range v2.removed {
+			r.Draft = 2
+			removed = append(removed, r)
+		}
 		if v2.notCovered {
 			if len(v.sentences) == 0 {
 				p.refuse(NotCovered, notCoveredMessage, "the model said the sources do not answer the question")
@@ -320,7 +329,7 @@ func (t *Tutor) accept(ctx context.Context, p *prepared, msgs []llm.Message, dra
 		p.refuse(NotCovered, notCoveredMessage, "the model said the sources do not answer the question")
 		return nil
 	}
-	a.Flags.Removed = v.removed
+	a.Flags.Removed = removed
 	a.Flags.Sanitized = v.sanitized
 	if len(v.sentences) == 0 {
 		p.refuse(Unverified, "I couldn't produce an answer that the approved guidance supports, so I won't guess. "+
