@@ -88,8 +88,9 @@
 //
 // # Quality
 //
-// Measured by TestQuality (set BEDSIDE_QUALITY=1; it reads PubMedQA from
-// the shared data directory). On the test half of the hard set (55
+// The hard set is measured by TestQuality (set BEDSIDE_QUALITY=1), and
+// both sets by "bedside eval grounding --pairs FILE" (the eval package builds
+// the PubMedQA pairs from the shared data). On the test half of the hard set (55
 // supported claims, 90 perturbations of them: changed dose, unit,
 // frequency, comparison, negation, drug, or an added clause) AUROC is
 // 0.913 and F1 0.836 at the default threshold. Every changed dose, unit,
