@@ -63,6 +63,9 @@ type Query struct {
 	Vector []float32
 	// Mode is how to rank; the zero value is [Hybrid].
 	Mode Mode
+	// Fusion is how a hybrid search combines its legs; the zero value is
+	// [ScoreFusion].
+	Fusion Fusion
 	// K is how many hits to return: default [DefaultK], at most [MaxK].
 	K int
 	// Filter restricts which documents may match.
@@ -96,6 +99,9 @@ func (q Query) Normalize(now time.Time) (Query, error) {
 	case Lexical:
 	default:
 		return q, fmt.Errorf("query: unknown mode %d", int(q.Mode))
+	}
+	if q.Fusion != ScoreFusion && q.Fusion != RankFusion {
+		return q, fmt.Errorf("query: unknown fusion %d", int(q.Fusion))
 	}
 	if q.Mode != Vector && q.Text == "" {
 		return q, fmt.Errorf("query: %s search needs query text", q.Mode)
@@ -145,7 +151,7 @@ func (f Filter) Match(m *guidance.Metadata) bool {
 type Hit struct {
 	Chunk    Chunk
 	Document DocumentInfo
-	// Score ranks hits, higher first: the fused RRF score in hybrid mode,
+	// Score ranks hits, higher first: the fused score in hybrid mode,
 	// the cosine similarity in vector mode, the BM25 score in lexical mode.
 	Score float64
 	// VectorRank and LexicalRank are the chunk's 1-based rank in each leg,

@@ -1,16 +1,17 @@
 package retrieval
 
 import (
+	"math"
 	"testing"
 	"time"
 
 	"github.com/bedside-ai/bedside/retrieval/guidance"
 )
 
-func TestFuse(t *testing.T) {
+func TestFuseRank(t *testing.T) {
 	v := []Ranked{{"a", 0.9}, {"b", 0.8}, {"c", 0.7}}
 	l := []Ranked{{"c", 12}, {"d", 10}, {"a", 3}}
-	got := Fuse(v, l, 3)
+	got := Fuse(v, l, 3, RankFusion)
 	if len(got) != 3 {
 		t.Fatalf("Fuse returned %d; want 3", len(got))
 	}
@@ -21,8 +22,37 @@ func TestFuse(t *testing.T) {
 	if got[0].VectorRank != 1 || got[0].LexicalRank != 3 || got[0].LexicalScore != 3 {
 		t.Errorf("Fuse(a) = %+v; want vector rank 1, lexical rank 3 score 3", got[0])
 	}
-	if Fuse(nil, nil, 10) == nil || len(Fuse(nil, nil, 10)) != 0 {
+	if len(Fuse(nil, nil, 10, RankFusion)) != 0 || len(Fuse(nil, nil, 10, ScoreFusion)) != 0 {
 		t.Errorf("Fuse(nil, nil) should be empty")
+	}
+}
+
+func TestFuseScore(t *testing.T) {
+	v := []Ranked{{"a", 0.9}, {"b", 0.8}, {"c", 0.5}}
+	l := []Ranked{{"c", 12}, {"d", 10}, {"a", 2}}
+	got := Fuse(v, l, 4, ScoreFusion)
+	want := map[string]float64{
+		"a": LexicalWeight*0 + VectorWeight*1,
+		"b": VectorWeight * 0.75,
+		"c": LexicalWeight*1 + VectorWeight*0,
+		"d": LexicalWeight * 0.8,
+	}
+	order := []string{"c", "d", "a", "b"}
+	for i, f := range got {
+		if f.ID != order[i] || math.Abs(f.Score-want[f.ID]) > 1e-12 {
+			t.Errorf("Fuse[%d] = %s %.4f; want %s %.4f", i, f.ID, f.Score, order[i], want[order[i]])
+		}
+	}
+	// One candidate per leg scales to 1.
+	one := Fuse([]Ranked{{"x", 0.2}}, []Ranked{{"x", 5}}, 1, ScoreFusion)
+	if one[0].Score != LexicalWeight+VectorWeight {
+		t.Errorf("single candidate fused to %v; want %v", one[0].Score, LexicalWeight+VectorWeight)
+	}
+	if f, err := ParseFusion("rrf"); err != nil || f != RankFusion {
+		t.Errorf("ParseFusion(rrf) = %v, %v", f, err)
+	}
+	if _, err := ParseFusion("max"); err == nil {
+		t.Errorf("ParseFusion(max) succeeded")
 	}
 }
 
@@ -38,6 +68,7 @@ func TestQueryNormalize(t *testing.T) {
 		{Text: "x"},
 		{Mode: Lexical},
 		{Text: "x", Mode: Mode(9)},
+		{Text: "x", Vector: []float32{1}, Fusion: Fusion(5)},
 	} {
 		if _, err := bad.Normalize(now); err == nil {
 			t.Errorf("Normalize(%+v) succeeded; want an error", bad)

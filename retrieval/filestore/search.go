@@ -114,7 +114,7 @@ func (s *Store) Search(ctx context.Context, q retrieval.Query) ([]retrieval.Hit,
 		}
 		return out
 	}
-	fused := retrieval.Fuse(ranked(vtop), ranked(ltop), q.K)
+	fused := retrieval.Fuse(ranked(vtop), ranked(ltop), q.K, q.Fusion)
 	hits := make([]retrieval.Hit, len(fused))
 	for i, f := range fused {
 		h := t.hit(rows[f.ID], q.AsOf)

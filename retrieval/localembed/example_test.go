@@ -48,11 +48,11 @@ func Example() {
 	}
 	fmt.Println(e.Model())
 	// Output:
-	// heart attack                          → Myocardial infarction: give aspir…
-	// low blood sugar                       → Hypoglycaemia: give 15 to 20 g of…
-	// What should I do about an AKI?        → Acute kidney injury: stop nephrot…
-	// blood clot in the leg                 → Deep vein thrombosis: start antic…
-	// wheezy child on a preventer inhaler   → Asthma: inhaled corticosteroids r…
+	// heart attack                          → Myocardial infarction: give aspi…
+	// low blood sugar                       → Hypoglycaemia: give 15 to 20 g o…
+	// What should I do about an AKI?        → Acute kidney injury: stop nephro…
+	// blood clot in the leg                 → Deep vein thrombosis: start anti…
+	// wheezy child on a preventer inhaler   → Asthma: inhaled corticosteroids …
 	// bedside-local-v1/384
 }
 
@@ -66,16 +66,20 @@ func ExampleOptions_symmetric() {
 	vs, err := e.Embed(context.Background(), []string{
 		"Paediatric anaesthesia and haemorrhage",
 		"Pediatric anesthesia and hemorrhage",
-		"Adult asthma",
+		"high blood pressure",
+		"hypertension",
+		"asthma",
 	})
 	if err != nil {
 		log.Fatal(err)
 	}
 	fmt.Printf("British vs American spelling: %.2f\n", dot(vs[0], vs[1]))
-	fmt.Printf("unrelated: %.2f\n", dot(vs[0], vs[2]))
+	fmt.Printf("lay term vs clinical term: %.2f\n", dot(vs[2], vs[3]))
+	fmt.Printf("unrelated conditions: %.2f\n", dot(vs[2], vs[4]))
 	fmt.Println(e.Model())
 	// Output:
 	// British vs American spelling: 1.00
-	// unrelated: 0.00
+	// lay term vs clinical term: 0.31
+	// unrelated conditions: 0.10
 	// bedside-local-v1/384/symmetric
 }

@@ -20,10 +20,12 @@ type config struct {
 	// Pivoted length normalisation of passages (see project): slope 0
 	// means plain cosine vectors for every text.
 	slope, pivot float64
-	// tfSat > 0 replaces 1 + ln n by BM25's saturation n(k+1)/(n+k), k = tfSat.
-	tfSat float64
 	// hashes is how many signed positions each feature takes (0 means 1).
 	hashes int
+	// expand is the weight of a concept's canonical words and bigrams,
+	// added where a text names the concept otherwise ("heart attack" adds
+	// myocardial, infarction).
+	expand float64
 }
 
 func defaultConfig(dim int) config {
@@ -32,13 +34,15 @@ func defaultConfig(dim int) config {
 		unigram:  1,
 		concept:  0.8,
 		bigram:   0.8,
-		chargram: 0.4,
+		chargram: 0.8,
 		minN:     3,
 		maxN:     5,
 		common:   1,
 		spelling: true,
 		slope:    0.6,
-		pivot:    15,
+		pivot:    17.5,
+		hashes:   2,
+		expand:   1,
 	}
 }
 
@@ -50,8 +54,8 @@ func (c config) model() string {
 		d.slope = 0
 	}
 	if c != d {
-		m += fmt.Sprintf("+u%g,c%g,b%g,g%g:%d-%d,common=%d,spell=%t,slope=%g,pivot=%g,tfsat=%g,hashes=%d",
-			c.unigram, c.concept, c.bigram, c.chargram, c.minN, c.maxN, c.common, c.spelling, c.slope, c.pivot, c.tfSat, c.hashes)
+		m += fmt.Sprintf("+u%g,c%g,b%g,g%g:%d-%d,common=%d,spell=%t,slope=%g,pivot=%g,hashes=%d,expand=%g",
+			c.unigram, c.concept, c.bigram, c.chargram, c.minN, c.maxN, c.common, c.spelling, c.slope, c.pivot, c.hashes, c.expand)
 	}
 	return m
 }
@@ -92,7 +96,26 @@ type featurizer struct {
 	words []int // indexes into toks of non-stop words
 	brk   []bool
 	acc   []float64
+	// cache holds the analysis of words seen before, by spelling.
+	cache map[string]analysed
+	// uniq counts the distinct words of a text, in order of appearance.
+	uniq      map[string]int32
+	uniqWords []wordCount
 }
+
+type analysed struct {
+	norm, term string
+	weight     float64
+}
+
+type wordCount struct {
+	norm   string
+	weight float64
+	n      int32
+}
+
+// maxCache bounds featurizer.cache; it is emptied when full.
+const maxCache = 1 << 16
 
 func newFeaturizer(cfg *config, lex *lexicon) *featurizer {
 	return &featurizer{
@@ -100,17 +123,20 @@ func newFeaturizer(cfg *config, lex *lexicon) *featurizer {
 		lex:   lex,
 		index: make(map[uint64]int32, 1024),
 		acc:   make([]float64, cfg.dim),
+		cache: make(map[string]analysed),
+		uniq:  make(map[string]int32),
 	}
 }
 
-func (f *featurizer) add(h uint64, w float64) {
+// add records n occurrences of feature h whose weights sum to w.
+func (f *featurizer) add(h uint64, w float64, n int32) {
 	if i, ok := f.index[h]; ok {
 		f.feats[i].w += w
-		f.feats[i].n++
+		f.feats[i].n += n
 		return
 	}
 	f.index[h] = int32(len(f.feats))
-	f.feats = append(f.feats, feature{h: h, w: w, n: 1})
+	f.feats = append(f.feats, feature{h: h, w: w, n: n})
 }
 
 // embed writes the unit-length vector of text into out: a passage's, or a
@@ -127,15 +153,25 @@ func (f *featurizer) extract(text string) {
 	f.analyze(text)
 	c := f.cfg
 
-	// Unigrams and character n-grams, word by word.
+	// Unigrams word by word; character n-grams once per distinct word.
+	clear(f.uniq)
+	f.uniqWords = f.uniqWords[:0]
 	for _, i := range f.words {
 		t := &f.toks[i]
 		if c.unigram != 0 {
-			f.add(hashKind(kindUnigram, t.term), float64(c.unigram*t.weight))
+			f.add(hashKind(kindUnigram, t.term), float64(c.unigram*t.weight), 1)
 		}
 		if c.chargram != 0 && !isNumeric(t.norm) {
-			f.charGrams(t.norm, float64(c.chargram*t.weight))
+			if j, ok := f.uniq[t.norm]; ok {
+				f.uniqWords[j].n++
+			} else {
+				f.uniq[t.norm] = int32(len(f.uniqWords))
+				f.uniqWords = append(f.uniqWords, wordCount{t.norm, t.weight, 1})
+			}
 		}
+	}
+	for _, u := range f.uniqWords {
+		f.charGrams(u.norm, float64(c.chargram*u.weight), u.n)
 	}
 	// Word bigrams: adjacent non-stop words with no sentence break between.
 	if c.bigram != 0 {
@@ -147,7 +183,7 @@ func (f *featurizer) extract(text string) {
 			h := hashKind(kindBigram, a.term)
 			h = hashByte(h, 0x1f)
 			h = hashString(h, b.term)
-			f.add(h, float64(c.bigram*min(a.weight, b.weight)))
+			f.add(h, float64(c.bigram*min(a.weight, b.weight)), 1)
 		}
 	}
 	if c.concept != 0 {
@@ -156,17 +192,10 @@ func (f *featurizer) extract(text string) {
 }
 
 // value is the weight of a feature in the vector before normalisation: its
-// mean weight times a sublinear function of its frequency. Products are
-// rounded explicitly so that no platform fuses them into a multiply-add.
-func (ft feature) value(c *config) float64 {
-	var tf float64
-	if c.tfSat > 0 {
-		n := float64(ft.n)
-		tf = float64(float64(n*(c.tfSat+1)) / (n + c.tfSat))
-	} else {
-		tf = tfWeight(int(ft.n))
-	}
-	return float64(float64(ft.w/float64(ft.n)) * tf)
+// mean weight times 1 + ln n for n occurrences. The product is rounded
+// explicitly so that no platform fuses it into a multiply-add.
+func (ft feature) value() float64 {
+	return float64(float64(ft.w/float64(ft.n)) * tfWeight(int(ft.n)))
 }
 
 // project hashes f.feats into out, signed, and scales out to unit length.
@@ -190,7 +219,7 @@ func (f *featurizer) project(out []float32, query bool) {
 	k := max(c.hashes, 1)
 	each := 1 / math.Sqrt(float64(k))
 	for _, ft := range f.feats {
-		v := ft.value(c)
+		v := ft.value()
 		if k > 1 {
 			v = float64(v * each)
 		}
@@ -247,20 +276,16 @@ func (f *featurizer) analyze(text string) {
 	f.words = f.words[:0]
 	f.brk = f.brk[:0]
 	for _, t := range terms.Tokens(text) {
-		lower := strings.ToLower(t.Text)
-		norm, term := lower, t.Term
-		if f.cfg.spelling {
-			if a := american(lower); a != lower {
-				norm, term = a, terms.Term(a)
+		a, ok := f.cache[t.Text]
+		if !ok {
+			a = f.analyzeWord(t)
+			if len(f.cache) >= maxCache {
+				clear(f.cache)
 			}
+			f.cache[t.Text] = a
 		}
-		w := 1.0
-		if f.cfg.common > 0 && term != "" {
-			if cw, ok := f.lex.common[f.cfg.common-1][term]; ok {
-				w = cw
-			}
-		}
-		f.toks = append(f.toks, token{surface: t.Text, norm: norm, term: term, weight: w, start: t.Start, end: t.End})
+		f.toks = append(f.toks, token{surface: t.Text, norm: a.norm, term: a.term, weight: a.weight, start: t.Start, end: t.End})
+		term := a.term
 		if term != "" {
 			k := len(f.toks) - 1
 			brk := true
@@ -273,33 +298,51 @@ func (f *featurizer) analyze(text string) {
 	}
 }
 
+// analyzeWord returns the lower-case American spelling of a word, its stem
+// and its weight.
+func (f *featurizer) analyzeWord(t terms.Token) analysed {
+	lower := strings.ToLower(t.Text)
+	a := analysed{norm: lower, term: t.Term, weight: 1}
+	if f.cfg.spelling {
+		if am := american(lower); am != lower {
+			a.norm, a.term = am, terms.Term(am)
+		}
+	}
+	if f.cfg.common > 0 && a.term != "" {
+		if cw, ok := f.lex.common[f.cfg.common-1][a.term]; ok {
+			a.weight = cw
+		}
+	}
+	return a
+}
+
 // hasBreak reports whether the text between two words ends a clause:
 // sentence punctuation, brackets or a line break.
 func hasBreak(gap string) bool {
 	return strings.ContainsAny(gap, ".;:!?()[]{}\n\r\t•|")
 }
 
-// charGrams adds the character n-grams of word, marked at both ends
-// ("<wo", "wor", … "rd>"), sharing weight w between them so that a long word
-// does not outweigh a short one. Words no longer than the shortest n-gram
-// give one whole-word gram.
-func (f *featurizer) charGrams(word string, w float64) {
+// charGrams adds the character n-grams of word, found n times, marked at
+// both ends ("<wo", "wor", … "rd>"). They share weight w between them, so
+// that a long word does not outweigh a short one. Words no longer than the
+// shortest n-gram give one whole-word gram.
+func (f *featurizer) charGrams(word string, w float64, n int32) {
 	c := f.cfg
-	n := len(word) + 2
+	size := len(word) + 2
 	total := 0
 	for k := c.minN; k <= c.maxN; k++ {
-		if n >= k {
-			total += n - k + 1
+		if size >= k {
+			total += size - k + 1
 		}
 	}
 	if total == 0 {
-		f.add(charHash(word, 0, n), w)
+		f.add(charHash(word, 0, size), float64(w*float64(n)), n)
 		return
 	}
-	each := w / math.Sqrt(float64(total))
+	each := float64(float64(w/math.Sqrt(float64(total))) * float64(n))
 	for k := c.minN; k <= c.maxN; k++ {
-		for s := 0; s+k <= n; s++ {
-			f.add(charHash(word, s, s+k), each)
+		for s := 0; s+k <= size; s++ {
+			f.add(charHash(word, s, s+k), each, n)
 		}
 	}
 }
@@ -344,13 +387,46 @@ func (f *featurizer) concepts() {
 			}
 			h = hashString(h, f.toks[f.words[k+l]].term)
 			for _, id := range lex.phrases[h] {
-				f.add(lex.conceptHash[id], float64(w*cw(id)))
+				f.add(lex.conceptHash[id], float64(w*cw(id)), 1)
+				if h != lex.canonicalKey[id] {
+					f.expand(id)
+				}
 			}
 		}
 	}
 	for i := range f.toks {
 		for _, id := range lex.exact[f.toks[i].surface] {
-			f.add(lex.conceptHash[id], float64(w*cw(id)))
+			f.add(lex.conceptHash[id], float64(w*cw(id)), 1)
+			f.expand(id)
+		}
+	}
+}
+
+// expand adds the words and bigrams of concept id's canonical name, at
+// weight cfg.expand, for a text that names the concept otherwise.
+func (f *featurizer) expand(id int32) {
+	c := f.cfg
+	if c.expand == 0 {
+		return
+	}
+	stems := f.lex.canonical[id]
+	weight := func(s string) float64 {
+		if c.common > 0 {
+			if w, ok := f.lex.common[c.common-1][s]; ok {
+				return w
+			}
+		}
+		return 1
+	}
+	for i, s := range stems {
+		if c.unigram != 0 {
+			f.add(hashKind(kindUnigram, s), float64(float64(c.expand*c.unigram)*weight(s)), 1)
+		}
+		if i > 0 && c.bigram != 0 {
+			h := hashKind(kindBigram, stems[i-1])
+			h = hashByte(h, 0x1f)
+			h = hashString(h, s)
+			f.add(h, float64(float64(c.expand*c.bigram)*min(weight(stems[i-1]), weight(s))), 1)
 		}
 	}
 }

@@ -15,6 +15,8 @@ type lexicon struct {
 	exact         map[string][]int32    // case-sensitive abbreviation → concepts
 	maxLen        int                   // most stems in one name
 	conceptHash   []uint64              // feature of each concept
+	canonical     [][]string            // stems of each concept's first name
+	canonicalKey  []uint64              // phrase hash of each concept's first name
 	conceptWeight [2][]float64          // common-word weight of each concept, per tier as common
 	common        [2]map[string]float64 // stem → weight below 1, from the first tier and from all
 }
@@ -43,6 +45,9 @@ var buildLexicon = sync.OnceValue(func() *lexicon {
 	for id, entry := range concepts {
 		names := strings.Split(entry, "|")
 		lex.conceptHash = append(lex.conceptHash, hashKind(kindConcept, names[0]))
+		canon := nameStems(names[0])
+		lex.canonical = append(lex.canonical, canon)
+		lex.canonicalKey = append(lex.canonicalKey, phraseHash(canon))
 		weight := [2]float64{1, 1}
 		for _, name := range names {
 			if abbr, ok := strings.CutPrefix(name, "="); ok {
@@ -61,13 +66,7 @@ var buildLexicon = sync.OnceValue(func() *lexicon {
 				}
 			}
 			lex.maxLen = max(lex.maxLen, len(stems))
-			h := offset64
-			for i, s := range stems {
-				if i > 0 {
-					h = hashByte(h, 0x1f)
-				}
-				h = hashString(h, s)
-			}
+			h := phraseHash(stems)
 			lex.phrases[h] = appendID(lex.phrases[h], int32(id))
 		}
 		for j := range weight {
@@ -76,6 +75,18 @@ var buildLexicon = sync.OnceValue(func() *lexicon {
 	}
 	return lex
 })
+
+// phraseHash is the key of a sequence of stems in lexicon.phrases.
+func phraseHash(stems []string) uint64 {
+	h := offset64
+	for i, s := range stems {
+		if i > 0 {
+			h = hashByte(h, 0x1f)
+		}
+		h = hashString(h, s)
+	}
+	return h
+}
 
 func appendID(ids []int32, id int32) []int32 {
 	if slices.Contains(ids, id) {

@@ -38,7 +38,9 @@ type Options struct {
 }
 
 // An Embedder turns texts into vectors with no model weights and no network.
-// It satisfies retrieval.Embedder. It is safe for concurrent use.
+// It satisfies retrieval.Embedder and retrieval.QueryEmbedder: embed
+// passages with [Embedder.Embed] and questions with [Embedder.EmbedQuery].
+// It is safe for concurrent use.
 type Embedder struct {
 	cfg   config
 	lex   *lexicon

@@ -125,9 +125,9 @@ func TestGolden(t *testing.T) {
 		"Acute kidney injury (AKI) is a sudden reduction in kidney function. Check the NEWS2 score, BP and SpO2 every hour; escalate if the patient deteriorates.",
 	}
 	want := map[string]string{
-		"passage/384":           "",
-		"query/384":             "",
-		"passage/384/symmetric": "",
+		"passage/384":           "bfe6386972cca2d8",
+		"query/384":             "f1e2b137dcd2032a",
+		"passage/384/symmetric": "95394cc914454715",
 	}
 	got := make(map[string]string)
 	for _, sym := range []bool{false, true} {
@@ -251,7 +251,6 @@ func TestSimilar(t *testing.T) {
 		{"ALL", "acute lymphoblastic leukemia", "chronic myeloid leukemia"},
 		{"kidney", "renal", "hepatic"},
 		{"diabetic", "diabetes mellitus", "asthma"},
-		{"diabetis", "diabetes", "dialysis"},         // a typo
 		{"hypoglycemia", "hypoglycaemic", "anaemia"}, // spelling and morphology
 		{"outlook", "prognosis", "diagnosis"},
 	}
@@ -428,4 +427,58 @@ func BenchmarkEmbed(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestTypos checks that character n-grams find a misspelt word among
+// others. Single words are the hardest case for hashed features (a word has
+// few features, and collisions with unrelated ones are as strong as its
+// n-grams), so this asserts a rate rather than every case.
+func TestTypos(t *testing.T) {
+	typos := [][2]string{
+		{"diabetis", "diabetes"}, {"pnuemonia", "pneumonia"}, {"astma", "asthma"},
+		{"sepsys", "sepsis"}, {"hypertention", "hypertension"}, {"hypoglycemea", "hypoglycemia"},
+		{"anaphylaxsis", "anaphylaxis"}, {"meningitus", "meningitis"}, {"appendisitis", "appendicitis"},
+		{"arthritus", "arthritis"}, {"epilepsey", "epilepsy"}, {"bronchitus", "bronchitis"},
+		{"cirhosis", "cirrhosis"}, {"dimentia", "dementia"}, {"haemorhage", "haemorrhage"},
+		{"osteoperosis", "osteoporosis"}, {"pancreatitus", "pancreatitis"}, {"schizofrenia", "schizophrenia"},
+		{"thrombosys", "thrombosis"}, {"tuberclosis", "tuberculosis"}, {"warfarine", "warfarin"},
+		{"paracetamole", "paracetamol"}, {"cholesterole", "cholesterol"}, {"gastroenteritus", "gastroenteritis"},
+		{"lukemia", "leukemia"}, {"ibuprofin", "ibuprofen"}, {"migrane", "migraine"},
+		{"soriasis", "psoriasis"}, {"colonoscapy", "colonoscopy"}, {"endocarditus", "endocarditis"},
+	}
+	words := make([]string, len(typos))
+	for i, p := range typos {
+		words[i] = p[1]
+	}
+	for _, tt := range []struct {
+		opts localembed.Options
+		min  int // of 30 typos whose word ranks first
+	}{
+		{localembed.Options{}, 20},
+		{localembed.Options{Symmetric: true}, 20},
+		{localembed.Options{Dim: 1536}, 26},
+	} {
+		e := newEmbedder(t, tt.opts)
+		vs := embed(t, e, words...)
+		found := 0
+		var missed []string
+		for i, p := range typos {
+			q := embedQuery(t, e, p[0])
+			best, bestSim := -1, math.Inf(-1)
+			for j, v := range vs {
+				if s := dot(q, v); s > bestSim {
+					best, bestSim = j, s
+				}
+			}
+			if best == i {
+				found++
+			} else {
+				missed = append(missed, p[0]+"→"+words[best])
+			}
+		}
+		t.Logf("%+v: %d of %d typos find their word; missed %v", tt.opts, found, len(typos), missed)
+		if found < tt.min {
+			t.Errorf("%+v: %d of %d typos find their word; want at least %d", tt.opts, found, len(typos), tt.min)
+		}
+	}
 }

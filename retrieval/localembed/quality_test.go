@@ -33,8 +33,9 @@ import (
 // the data directory, by default ../../../shared/data.
 
 type variant struct {
-	name string
-	cfg  config
+	name              string
+	cfg               config
+	queriesAsPassages bool // embed queries with Embed, not EmbedQuery
 }
 
 func qualityVariants() []variant {
@@ -42,45 +43,37 @@ func qualityVariants() []variant {
 	with := func(name string, f func(*config)) variant {
 		c := d
 		f(&c)
-		return variant{name, c}
-	}
-	uni := config{dim: DefaultDim, unigram: 1}
-	if os.Getenv("BEDSIDE_QUALITY_SET") == "tune" {
-		return []variant{
-			with("default", func(c *config) {}),
-			with("2 hashes per feature", func(c *config) { c.hashes = 2 }),
-			with("4 hashes per feature", func(c *config) { c.hashes = 4 }),
-			with("slope 0.7", func(c *config) { c.slope = 0.7 }),
-			with("bigrams 0.6", func(c *config) { c.bigram = 0.6 }),
-			with("char n-grams 0.6", func(c *config) { c.chargram = 0.6 }),
-			with("concepts 1.0", func(c *config) { c.concept = 1 }),
-		}
+		return variant{name: name, cfg: c}
 	}
 	return []variant{
-		{"unigrams only, cosine", uni},
-		with("unigrams + spelling + common words, cosine", func(c *config) { c.concept, c.bigram, c.chargram, c.slope = 0, 0, 0, 0 }),
-		with("  + pivoted length normalisation", func(c *config) { c.concept, c.bigram, c.chargram = 0, 0, 0 }),
-		with("  + concepts", func(c *config) { c.bigram, c.chargram = 0, 0 }),
-		with("  + bigrams", func(c *config) { c.chargram = 0 }),
-		with("  + char n-grams (= default)", func(c *config) {}),
-		with("default - concepts", func(c *config) { c.concept = 0 }),
+		{name: "unigrams only, cosine", cfg: config{dim: DefaultDim, unigram: 1}},
+		with("unigrams + spelling + common words, cosine", func(c *config) {
+			c.concept, c.expand, c.bigram, c.chargram, c.slope, c.hashes = 0, 0, 0, 0, 0, 1
+		}),
+		with("  + pivoted length normalisation", func(c *config) { c.concept, c.expand, c.bigram, c.chargram, c.hashes = 0, 0, 0, 0, 1 }),
+		with("  + concepts", func(c *config) { c.expand, c.bigram, c.chargram, c.hashes = 0, 0, 0, 1 }),
+		with("  + concept expansion", func(c *config) { c.bigram, c.chargram, c.hashes = 0, 0, 1 }),
+		with("  + bigrams", func(c *config) { c.chargram, c.hashes = 0, 1 }),
+		with("  + char n-grams", func(c *config) { c.hashes = 1 }),
+		with("  + 2 hashes per feature (= default)", func(c *config) {}),
+		with("default - concepts (and expansion)", func(c *config) { c.concept, c.expand = 0, 0 }),
+		with("default - concept expansion", func(c *config) { c.expand = 0 }),
 		with("default - bigrams", func(c *config) { c.bigram = 0 }),
+		with("default - char n-grams", func(c *config) { c.chargram = 0 }),
 		with("default - common-word weights", func(c *config) { c.common = 0 }),
 		with("default + clinical common words", func(c *config) { c.common = 2 }),
 		with("default - spelling", func(c *config) { c.spelling = false }),
-		with("default - pivot (symmetric cosine)", func(c *config) { c.slope = 0 }),
-		with("char n-grams 0.15", func(c *config) { c.chargram = 0.15 }),
+		with("default - pivot (Options.Symmetric)", func(c *config) { c.slope = 0 }),
+		{name: "default, queries wrongly embedded with Embed", cfg: d, queriesAsPassages: true},
+		with("1 hash per feature", func(c *config) { c.hashes = 1 }),
+		with("3 hashes per feature", func(c *config) { c.hashes = 3 }),
 		with("char n-grams 0.4", func(c *config) { c.chargram = 0.4 }),
 		with("char n-grams 3-4", func(c *config) { c.maxN = 4 }),
 		with("bigrams 0.5", func(c *config) { c.bigram = 0.5 }),
-		with("bigrams 1.0", func(c *config) { c.bigram = 1 }),
 		with("concepts 0.5", func(c *config) { c.concept = 0.5 }),
-		with("concepts 1.2", func(c *config) { c.concept = 1.2 }),
+		with("concept expansion 0.5", func(c *config) { c.expand = 0.5 }),
 		with("slope 0.5", func(c *config) { c.slope = 0.5 }),
 		with("slope 0.7", func(c *config) { c.slope = 0.7 }),
-		with("pivot 10", func(c *config) { c.pivot = 10 }),
-		with("pivot 20", func(c *config) { c.pivot = 20 }),
-		with("tf saturation k=1.2 instead of 1+ln", func(c *config) { c.tfSat = 1.2 }),
 		with("dim 768", func(c *config) { c.dim = 768 }),
 		with("dim 1536", func(c *config) { c.dim = 1536 }),
 	}
@@ -132,7 +125,7 @@ func TestPubMedQAQuality(t *testing.T) {
 func runQuality(t *testing.T, b *benchmark, mode string) {
 	t.Logf("%s: %d documents, %d queries, GOMAXPROCS=%d", b.name, len(b.docs), len(b.queries), runtime.GOMAXPROCS(0))
 	t.Logf("%-55s %7s %7s %7s %7s %7s  %s", "variant", "R@1", "R@5", "R@10", "MRR@10", "nDCG10", "embed time")
-	vs := []variant{{"default (" + defaultConfig(DefaultDim).model() + ")", defaultConfig(DefaultDim)}}
+	vs := []variant{{name: "default (" + defaultConfig(DefaultDim).model() + ")", cfg: defaultConfig(DefaultDim)}}
 	if mode == "ablation" {
 		vs = qualityVariants()
 		if re := os.Getenv("BEDSIDE_QUALITY_VARIANT"); re != "" {
@@ -151,9 +144,14 @@ func runQuality(t *testing.T, b *benchmark, mode string) {
 		}
 		took := time.Since(start)
 		qv := e.embedQueries(b.queries)
+		if v.queriesAsPassages {
+			if qv, err = e.Embed(context.Background(), b.queries); err != nil {
+				t.Fatalf("Embed(queries) = %v", err)
+			}
+		}
 		dense := denseRank(dv, qv, 10)
 		t.Logf("%-55s %s  %v", v.name, metrics(dense, b.rel), took.Round(time.Millisecond))
-		if mode != "ablation" || v.cfg == defaultConfig(v.cfg.dim) {
+		if mode != "ablation" || (v.cfg == defaultConfig(v.cfg.dim) && !v.queriesAsPassages) {
 			t.Logf("%-55s %s", "  hybrid: RRF(k=60) of BM25 and "+v.name, metrics(rrf(lexical, dense, 60, 10), b.rel))
 		}
 	}

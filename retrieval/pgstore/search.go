@@ -206,11 +206,25 @@ func (s *Store) plan(q *retrieval.Query, termIDs []int32) searchPlan {
 		cand = `SELECT coalesce(v.chunk_id, l.chunk_id) AS chunk_id, v.rank AS vrank, v.score AS vscore,
 		l.rank AS lrank, l.score AS lscore
 	FROM vtop v FULL JOIN lexr l ON l.chunk_id = v.chunk_id`
-		// The reciprocal-rank fusion of retrieval.Fuse, only to decide which
-		// rows carry their columns; the ranking itself is done in Go.
-		R := p.add(retrieval.RRFConstant)
-		frank = fmt.Sprintf(`row_number() OVER (ORDER BY
+		// The fusion of retrieval.Fuse, only to decide which rows carry
+		// their columns; the ranking itself is done in Go (which fetches any
+		// row this cut missed, should float rounding ever disagree).
+		if q.Fusion == retrieval.RankFusion {
+			R := p.add(retrieval.RRFConstant)
+			frank = fmt.Sprintf(`row_number() OVER (ORDER BY
 		coalesce(1::float8 / (%[1]s + vrank), 0) + coalesce(1::float8 / (%[1]s + lrank), 0) DESC, chunk_id)`, R)
+		} else {
+			LW, VW := p.add(float64(retrieval.LexicalWeight)), p.add(float64(retrieval.VectorWeight))
+			cand = `SELECT x.*, min(vscore) OVER () AS vlo, max(vscore) OVER () AS vhi,
+		min(lscore) OVER () AS llo, max(lscore) OVER () AS lhi FROM (` + cand + `) x`
+			scale := func(v, lo, hi string) string {
+				return fmt.Sprintf(`CASE WHEN %[1]s IS NULL THEN 0::float8 WHEN %[3]s > %[2]s
+			THEN (%[1]s - %[2]s) / (%[3]s - %[2]s) ELSE 1::float8 END`, v, lo, hi)
+			}
+			frank = fmt.Sprintf(`row_number() OVER (ORDER BY
+		%s::float8 * (%s) + %s::float8 * (%s) DESC, chunk_id)`,
+				LW, scale("lscore", "llo", "lhi"), VW, scale("vscore", "vlo", "vhi"))
+		}
 	}
 	exact := "false"
 	if sp.hasVec {
@@ -412,7 +426,7 @@ func (s *Store) hits(ctx context.Context, q *retrieval.Query, res searchResult) 
 			fused = append(fused, retrieval.Fused{ID: r.ID, Score: r.Score, LexicalRank: i + 1, LexicalScore: r.Score})
 		}
 	default:
-		fused = retrieval.Fuse(vec, lex, q.K)
+		fused = retrieval.Fuse(vec, lex, q.K, q.Fusion)
 	}
 
 	// Every hit's columns came with the candidates; fetch any that did not

@@ -881,7 +881,9 @@ func testHitRoundTrip(t *testing.T, e *env) {
 				t.Errorf("%v: DocumentInfo hash/chunks/source/stored = %s/%d/%s/%v; want %s/%d/%s/%v",
 					m, got.Hash, got.Chunks, got.Source, got.StoredAt, d.Hash(), len(want), d.Source, base)
 			}
-			if h.Score <= 0 {
+			// A hybrid score may be 0: the last candidate of one leg that
+			// the other leg did not rank.
+			if h.Score < 0 || (m != retrieval.Hybrid && h.Score == 0) {
 				t.Errorf("%v: score %v; want > 0", m, h.Score)
 			}
 		}
@@ -935,8 +937,12 @@ func testRanking(t *testing.T, e *env) {
 	if h.Document.ID != "r2" || h.VectorRank != 1 || h.LexicalRank != 1 {
 		t.Errorf("hybrid top = %s ranks v%d l%d; want r2 first in both legs", h.Document.ID, h.VectorRank, h.LexicalRank)
 	}
-	if want := 2.0 / float64(retrieval.RRFConstant+1); abs(h.Score-want) > 1e-9 {
-		t.Errorf("hybrid top score = %v; want %v", h.Score, want)
+	if want := retrieval.LexicalWeight + retrieval.VectorWeight; abs(h.Score-want) > 1e-9 {
+		t.Errorf("hybrid (score fusion) top score = %v; want %v", h.Score, want)
+	}
+	hr := e.search(retrieval.Query{Text: "calcium gluconate hyperkalaemia heart", K: 4, Fusion: retrieval.RankFusion})
+	if len(hr) == 0 || hr[0].Document.ID != "r2" || abs(hr[0].Score-2.0/float64(retrieval.RRFConstant+1)) > 1e-9 {
+		t.Errorf("hybrid (rank fusion) top = %+v; want r2 with score 2/(k+1)", hr)
 	}
 	hv := top(retrieval.Vector, "calcium gluconate hyperkalaemia heart")
 	if hv.Score > 1.0001 || hv.Score < 0.3 || hv.VectorScore != hv.Score {

@@ -61,7 +61,7 @@ func ExampleGenerator_Generate() {
 	//   Repeat the intramuscular adrenaline dose after 2 minutes
 	//   Start pharmacological prophylaxis within 14 hours of admission
 	//   Move the patient using flat lifting equipment
-	// apply, medium; cites anaphylaxis-adult@1.3/5.0: "Repeat the intramuscular adrenaline dose after 5 minutes if there is no improvement."
+	// apply, medium; cites anaphylaxis-adult@1.3/5.1: "Repeat the intramuscular adrenaline dose after 5 minutes if there is no improvement."
 }
 
 // Linting an item: each finding names its rule and the text that

@@ -233,7 +233,7 @@ func oneSlot(t *testing.T, t2 Type, retries int, replies ...openaitest.Reply) (*
 	g := newGenerator(t, lib, Options{Model: model, Concurrency: 1, Retries: retries})
 	// The passage about intramuscular adrenaline comes first.
 	res, err := g.Generate(context.Background(), Request{Count: 1, Types: []Type{t2}, DocumentIDs: []string{"anaphylaxis-adult"},
-		Topic: "Intramuscular adrenaline first-line treatment; adult dose 500 micrograms; a child aged 6 to 12 years receives 300 micrograms; anterolateral aspect of the middle third of the thigh", K: 1})
+		Topic: "The adult dose is 500 micrograms (0.5 mg) intramuscularly, which is 0.5 mL of adrenaline 1 mg/mL (1:1000).", K: 1})
 	if err != nil {
 		t.Fatalf("Generate: %v", err)
 	}
