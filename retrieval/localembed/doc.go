@@ -44,8 +44,8 @@
 // Features. A text's features are:
 //
 //   - unigrams: each word's stem, at the word's weight;
-//   - concepts: each entry of a built-in table of about 700 clinical
-//     concepts (some 2,800 names: abbreviations, synonyms, lay terms and
+//   - concepts: each entry of a built-in table of about 690 clinical
+//     concepts (some 2,900 names: abbreviations, synonyms, lay terms and
 //     drug names, e.g. "myocardial infarction|heart attack|=MI|STEMI|…")
 //     that the text names, at weight 0.8. Names are matched as sequences of
 //     stems, ignoring stop words and case but not crossing punctuation
@@ -53,8 +53,8 @@
 //     are also English words or other abbreviations when lower-cased (ALL,
 //     MI, AIDS, PE) match only as written. A text that names a concept
 //     other than by its first name also gets that name's unigrams and
-//     bigrams at half weight, so "heart attack" shares the words myocardial
-//     and infarction with passages that use them;
+//     bigrams, at the weights above, so "heart attack" shares the words
+//     myocardial and infarction with passages that use them;
 //   - bigrams: each pair of adjacent words, ignoring stop words between
 //     them but not crossing punctuation, at weight 0.8 times the lower of
 //     the two word weights;
@@ -76,8 +76,8 @@
 // Normalisation. A question (EmbedQuery) is scaled to unit length and has 0
 // in dimension 0. A passage (Embed) x is scaled by s/g, where
 // g = (1-s)·P + s·|x|, s = 0.6 and P = 17.5 (about |x| for a 200-word
-// passage, the retrieval package's default chunk size), and dimension 0
-// takes the rest of its unit length, √(1 − (s·|x|/g)²). A question's inner
+// passage: 17.6 on MedQuAD's, 18.6 on PubMedQA's), and dimension 0 takes
+// the rest of its unit length, √(1 − (s·|x|/g)²). A question's inner
 // product with a passage is then s·(q·x)/(|q|·g): cosine similarity with its
 // bias towards short passages softened, as pivoted document length
 // normalisation does (Singhal, Buckley and Mitra, SIGIR 1996). With
@@ -86,7 +86,7 @@
 // fixed unit vector.
 //
 // Determinism. Hashes are integer arithmetic. Values are summed in float64
-// in the order features first occur, every product is rounded explicitly so
+// in a fixed order, every product is rounded explicitly so
 // that no platform fuses it into a multiply-add, and ln is computed from
 // basic operations rather than math.Log, whose last bit may differ between
 // platforms; the result is rounded to float32. The same text gives the
@@ -98,30 +98,37 @@
 // Measured with the opt-in tests in quality_test.go (BEDSIDE_QUALITY=1 or
 // =ablation): MedQuAD (16,407 NIH and CDC guidance passages, 15,812 judged
 // questions; each passage embedded as "title\ntext") and PubMedQA question
-// → own abstract (1,000 items). Exact cosine top-10; MRR@10, recall@1 and
+// → own abstract (1,000 items). Exact inner-product top-10; MRR@10, recall@1 and
 // recall@10:
 //
 //	                                   MedQuAD                PubMedQA
 //	                            MRR@10   R@1   R@10     MRR@10   R@1   R@10
 //	BM25 (internal/bm25)         0.505  0.328  0.907     0.974  0.963  0.990
-//	this package, 384 dims       0.462  0.331  0.756     0.880  0.843  0.952
-//	hybrid (RRF k=60), 384       0.513  0.346  0.887     0.944  0.913  0.991
-//	this package, 768 dims       0.529  0.388  0.827     0.912  0.879  0.966
-//	this package, 1536 dims      0.560  0.415  0.856     0.939  0.911  0.973
-//	Options.Symmetric, 384       0.395  0.257  0.709     0.873  0.835  0.946
+//	this package, 384 dims       0.467  0.338  0.753     0.878  0.835  0.955
+//	hybrid (RRF k=60), 384       0.521  0.356  0.887     0.946  0.917  0.989
+//	this package, 768 dims       0.534  0.398  0.822     0.918  0.886  0.978
+//	this package, 1536 dims      0.550  0.412  0.846     0.934  0.909  0.977
+//	Options.Symmetric, 384       0.392  0.257  0.699     0.860  0.814  0.943
 //
-// What each part buys at 384 dimensions (MedQuAD MRR@10): unigrams alone
-// with plain cosine 0.270; with spelling and common-word weights 0.293;
-// pivoted normalisation 0.353; concepts 0.377; concept expansion 0.385;
-// bigrams 0.441; character n-grams 0.451; two hashes per feature 0.462.
-// On PubMedQA, whose abstracts share one length and whose questions reuse
-// their abstract's words, only the concepts, the second hash and more
-// dimensions help measurably. Character n-grams do little on either set,
-// whose questions are spelt correctly, but let a misspelt word find its
-// passage (a test checks 30 misspelt clinical words). MedQuAD's questions
-// are templated and name their topic, so lexical search does well on them:
-// it is the easy end of retrieval, and these figures are a floor for the
-// harder questions learners ask, not an estimate of them.
+// What each part buys at 384 dimensions, MRR@10 on MedQuAD (PubMedQA):
+// unigrams alone with plain cosine 0.270 (0.838); with spelling and
+// common-word weights 0.293 (0.839); pivoted normalisation 0.353 (0.850);
+// concepts 0.377 (0.872); concept expansion 0.381 (0.855); bigrams 0.441
+// (0.844); character n-grams 0.455 (0.873); two hashes per feature 0.467
+// (0.878). Bigrams help MedQuAD, whose topics are multi-word names, and
+// cost PubMedQA about 0.015; character n-grams help PubMedQA and are
+// neutral on MedQuAD, whose questions are spelt correctly, and they let a
+// misspelt word find its passage (a test checks 30 misspelt clinical
+// words). Down-weighting clinical question words (symptom, treatment,
+// cause) as well as common English ones was tried: MedQuAD's MRR fell to
+// 0.445, though its recall@10 and PubMedQA's MRR (0.885) rose a little. A
+// question embedded with Embed instead of EmbedQuery scores 0.04 (0.09).
+//
+// MedQuAD's questions are templated and name their topic, and PubMedQA's
+// reuse their abstract's words, so lexical search does well on both: they
+// are the easy end of retrieval. Equal-weight fusion with a vector leg
+// weaker than BM25 lowers PubMedQA's MRR below BM25's alone; more
+// dimensions narrow the gap.
 //
 // # Limits
 //
@@ -134,7 +141,8 @@
 //
 // Hashing into few dimensions makes unrelated features share dimensions:
 // two unrelated short texts can score ±0.1, and at 384 dimensions a
-// misspelt single word finds itself among 30 others about 80% of the time.
+// misspelt single word finds its word among 30 others 80% of the time (90%
+// at 1536).
 // More dimensions cost storage and buy quality (the table above). Passage
 // vectors from Embed are for ranking against questions from EmbedQuery,
 // not for comparing passages with each other; use Options.Symmetric for

@@ -31,7 +31,7 @@ var buildLexicon = sync.OnceValue(func() *lexicon {
 	}
 	for i, tier := range commonWords {
 		for _, w := range tier.words {
-			_, t := analyzeWord(w)
+			_, t := normalizeWord(w)
 			if t == "" {
 				continue
 			}
@@ -100,16 +100,16 @@ func appendID(ids []int32, id int32) []int32 {
 func nameStems(name string) []string {
 	var out []string
 	for _, t := range terms.Tokens(name) {
-		if _, term := analyzeWord(t.Text); term != "" {
+		if _, term := normalizeWord(t.Text); term != "" {
 			out = append(out, term)
 		}
 	}
 	return out
 }
 
-// analyzeWord returns the lower-case American spelling of word and its stem
+// normalizeWord returns the lower-case American spelling of word and its stem
 // ("" for a stop word), as featurizer.analyze computes them.
-func analyzeWord(word string) (norm, term string) {
+func normalizeWord(word string) (norm, term string) {
 	lower := strings.ToLower(word)
 	norm = american(lower)
 	return norm, terms.Term(norm)

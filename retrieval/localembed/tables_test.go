@@ -144,7 +144,7 @@ func TestLexicon(t *testing.T) {
 	}
 	for i, tier := range commonWords {
 		for _, w := range tier.words {
-			if _, term := analyzeWord(w); term == "" {
+			if _, term := normalizeWord(w); term == "" {
 				t.Errorf("commonWords[%d]: %q is already a stop word", i, w)
 			}
 		}
