@@ -28,11 +28,17 @@ var (
 // DefaultSchema is the schema a Store uses when [Options.Schema] is empty.
 const DefaultSchema = "bedside"
 
-// Defaults for [Options].
+// Defaults for [Options]. The HNSW settings are above pgvector's own
+// (ef_search 40, m 16, ef_construction 64): measured on MedQuAD with the
+// local embedder (55,646 chunks, 384 dimensions), vector-leg nDCG@10 on a
+// 300-question sample was 0.512 at m 16, ef_construction 64, ef_search 100,
+// and 0.629 at m 32, ef_construction 200, ef_search 400, against about
+// 0.69 for an exact scan; the index takes about three times as long to
+// build.
 const (
-	DefaultEfSearch       = 100
-	DefaultM              = 16
-	DefaultEfConstruction = 64
+	DefaultEfSearch       = 400
+	DefaultM              = 32
+	DefaultEfConstruction = 200
 	// MaxIndexDimensions is the largest embedding an HNSW index can hold
 	// (pgvector's limit for the vector type). Larger embeddings are searched
 	// by exact scans.
@@ -61,7 +67,7 @@ type Options struct {
 	// capped at 1000. Default [DefaultEfSearch].
 	EfSearch int
 	// M and EfConstruction are the HNSW build parameters [Store.Optimize]
-	// uses; defaults [DefaultM] and [DefaultEfConstruction] (pgvector's).
+	// uses; defaults [DefaultM] and [DefaultEfConstruction].
 	M, EfConstruction int
 	// MaintenanceWorkMem is the maintenance_work_mem (e.g. "1GB") for the
 	// HNSW index build in [Store.Optimize]; default: the server's setting.
