@@ -152,6 +152,7 @@ func newFlags(env *environment, name, usage string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(env.stdout)
 	fs.Usage = func() {
+		fs.SetOutput(env.stdout)
 		fmt.Fprintf(env.stdout, "Usage: bedside %s %s\n\nFlags:\n", name, usage)
 		fs.PrintDefaults()
 	}
@@ -160,12 +161,17 @@ func newFlags(env *environment, name, usage string) *flag.FlagSet {
 
 // parse parses args, allowing flags after positional arguments.
 func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	// The flag package prints errors and usage itself; this function
+	// reports errors as usage errors and prints usage once, on -h.
+	usage := fs.Usage
+	fs.Usage = func() {}
+	defer func() { fs.Usage = usage }()
 	var pos []string
 	for {
 		fs.SetOutput(io.Discard)
 		err := fs.Parse(args)
 		if errors.Is(err, flag.ErrHelp) {
-			fs.Usage()
+			usage()
 			return nil, flag.ErrHelp
 		}
 		if err != nil {

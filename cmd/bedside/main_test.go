@@ -149,3 +149,25 @@ func TestAskOfflinePostgres(t *testing.T) {
 		}
 	})
 }
+
+// TestHelpListsFlags checks that every command's -h (and "help <command>")
+// prints its usage line once and documents its flags.
+func TestHelpListsFlags(t *testing.T) {
+	for _, args := range [][]string{
+		{"ask", "-h"},
+		{"help", "ask"},
+		{"eval", "retrieval", "-h"},
+		{"quiz", "generate", "--help"},
+	} {
+		code, out, errs := runCLI(t, nil, args...)
+		if code != 0 {
+			t.Errorf("%q: exit %d: %s", args, code, errs)
+		}
+		if n := strings.Count(out, "Usage: bedside"); n != 1 {
+			t.Errorf("%q: usage printed %d times, want 1:\n%s", args, n, out)
+		}
+		if !strings.Contains(out, "\n  -") {
+			t.Errorf("%q: no flags listed:\n%s", args, out)
+		}
+	}
+}
