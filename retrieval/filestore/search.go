@@ -21,7 +21,7 @@ import (
 type scratch struct {
 	vers    []*version // eligible versions
 	cands   []*version // filter candidates
-	mask    []uint64   // eligible rows, one bit each
+	mask    []uint64   // eligible rows of a filtered query, one bit each
 	acc     []float32  // lexical score accumulators, all zero between queries
 	touched []uint32   // rows with a non-zero accumulator
 	qterms  []uint32
@@ -68,7 +68,8 @@ func (s *Store) Search(ctx context.Context, q retrieval.Query) ([]retrieval.Hit,
 	sc := s.pool.Get().(*scratch)
 	defer s.pool.Put(sc)
 
-	vers := t.eligible(&q, sc)
+	rs := t.eligible(&q, sc)
+	vers := rs.vers
 	if len(vers) == 0 {
 		return nil, nil
 	}
@@ -87,7 +88,7 @@ func (s *Store) Search(ctx context.Context, q retrieval.Query) ([]retrieval.Hit,
 		}
 		return hits, nil
 	case retrieval.Lexical:
-		top := t.lexicalTop(q.Text, vers, q.K, sc)
+		top := t.lexicalTop(q.Text, rs, q.K, sc)
 		hits := make([]retrieval.Hit, len(top))
 		for i, c := range top {
 			hits[i] = t.hit(c.row, q.AsOf)
@@ -103,7 +104,7 @@ func (s *Store) Search(ctx context.Context, q retrieval.Query) ([]retrieval.Hit,
 	if err != nil {
 		return nil, err
 	}
-	ltop := t.lexicalTop(q.Text, vers, depth, sc)
+	ltop := t.lexicalTop(q.Text, rs, depth, sc)
 	rows := make(map[string]uint32, len(vtop)+len(ltop))
 	ranked := func(top []cand) []retrieval.Ranked {
 		out := make([]retrieval.Ranked, len(top))
@@ -138,29 +139,100 @@ func (t *tenant) hit(row uint32, asOf time.Time) retrieval.Hit {
 	}
 }
 
+// A rowSet is the versions whose chunks a query may return, in seq order,
+// and, when known, a bitmap of their rows.
+type rowSet struct {
+	vers []*version
+	mask []uint64 // nil: not built yet (see buildMask), or all is set
+	all  bool     // every row of the tenant is eligible: no mask needed
+}
+
 // eligible returns the versions whose chunks q may return: in force at
 // q.AsOf, matching q.Filter, and not overdue if q.ExcludeOverdue; versions
 // without chunks are left out. With a filter, only the versions that the
-// filter's most selective field lets through are examined.
-func (t *tenant) eligible(q *retrieval.Query, sc *scratch) []*version {
-	out := sc.vers[:0]
-	src := t.vers
-	filtered := !q.Filter.Empty()
-	if filtered {
-		src = t.filterCandidates(&q.Filter, sc)
+// filter's most selective field lets through are examined. Without one, the
+// answer comes from a cache that holds until the next write or the next
+// governance time (see eligibleSet).
+func (t *tenant) eligible(q *retrieval.Query, sc *scratch) rowSet {
+	if q.Filter.Empty() {
+		return t.unfiltered(q.AsOf, q.ExcludeOverdue)
 	}
-	for _, v := range src {
+	out := sc.vers[:0]
+	for _, v := range t.filterCandidates(&q.Filter, sc) {
 		m := &v.info.Metadata
 		if v.n == 0 || !m.InForce(q.AsOf) || (q.ExcludeOverdue && m.ReviewOverdue(q.AsOf)) {
 			continue
 		}
-		if filtered && !q.Filter.Match(m) {
+		if !q.Filter.Match(m) {
 			continue
 		}
 		out = append(out, v)
 	}
 	sc.vers = out
-	return out
+	return rowSet{vers: out}
+}
+
+// An eligibleSet is the answer to eligible for unfiltered queries at any
+// time in [from, until) (a zero bound is open). Whether a version is in
+// force or overdue changes only at its approval, effective, superseded,
+// withdrawn and review-due times, so the set is the same between the
+// latest of those at or before a query's time and the earliest after it.
+// Writers drop it (tenant.invalidate); readers build it under the store's
+// read lock, racing readers building the same thing.
+type eligibleSet struct {
+	from, until time.Time
+	rowSet
+}
+
+func (e *eligibleSet) covers(t time.Time) bool {
+	return (e.from.IsZero() || !t.Before(e.from)) && (e.until.IsZero() || t.Before(e.until))
+}
+
+// unfiltered returns the rows an unfiltered query at asOf may use.
+func (t *tenant) unfiltered(asOf time.Time, excludeOverdue bool) rowSet {
+	slot := &t.elig[0]
+	if excludeOverdue {
+		slot = &t.elig[1]
+	}
+	if e := slot.Load(); e != nil && e.covers(asOf) {
+		return e.rowSet
+	}
+	e := &eligibleSet{}
+	bound := func(b time.Time) {
+		switch {
+		case b.IsZero():
+		case !asOf.Before(b):
+			if b.After(e.from) {
+				e.from = b
+			}
+		case e.until.IsZero() || b.Before(e.until):
+			e.until = b
+		}
+	}
+	rows := 0
+	for _, v := range t.vers {
+		m := &v.info.Metadata
+		bound(m.ApprovedAt)
+		bound(m.EffectiveFrom)
+		bound(m.SupersededAt)
+		bound(m.WithdrawnAt)
+		if excludeOverdue && !m.ReviewDue.IsZero() {
+			// ReviewOverdue(t) is t.After(ReviewDue): it turns true 1ns later.
+			bound(m.ReviewDue.Add(time.Nanosecond))
+		}
+		if v.n == 0 || !m.InForce(asOf) || (excludeOverdue && m.ReviewOverdue(asOf)) {
+			continue
+		}
+		e.vers = append(e.vers, v)
+		rows += int(v.n)
+	}
+	if rows == len(t.chunks) {
+		e.all = true
+	} else {
+		e.mask = buildMask(nil, e.vers, len(t.chunks))
+	}
+	slot.Store(e)
+	return e.rowSet
 }
 
 // A filterIndex maps each value of a filterable field to the versions that
@@ -287,7 +359,8 @@ func (t *tenant) vectorTop(ctx context.Context, qv []float32, vers []*version, k
 // of the query's IDF vector and the row's weight vector exactly as
 // pgvector's sparsevec computes it (see fmaf), so that both stores rank
 // identically.
-func (t *tenant) lexicalTop(text string, vers []*version, k int, sc *scratch) []cand {
+func (t *tenant) lexicalTop(text string, rs rowSet, k int, sc *scratch) []cand {
+	vers, mask := rs.vers, rs.mask
 	qt := sc.qterms[:0]
 	for _, term := range terms.Analyze(text) {
 		qt = append(qt, terms.ID(term))
@@ -297,7 +370,6 @@ func (t *tenant) lexicalTop(text string, vers []*version, k int, sc *scratch) []
 	sc.qterms = qt
 	n := t.live()
 	rows := len(t.chunks)
-	var mask []uint64
 	acc := sc.accumulator(rows)
 	touched := sc.touched[:0]
 	add := func(row uint32, idf, w float32) {
@@ -314,6 +386,12 @@ func (t *tenant) lexicalTop(text string, vers []*version, k int, sc *scratch) []
 		}
 		idf := float32(bm25.IDF(n, int(pl.df)))
 		ps := pl.ps
+		if rs.all {
+			for _, p := range ps {
+				add(p.row, idf, p.w)
+			}
+			continue
+		}
 		if len(vers)*(bits.Len(uint(len(ps)))+2)*binarySearchCost < len(ps) {
 			// Few eligible versions and a long list: find each version's rows
 			// by binary search (postings are in row order, a version's rows
@@ -334,7 +412,8 @@ func (t *tenant) lexicalTop(text string, vers []*version, k int, sc *scratch) []
 			continue
 		}
 		if mask == nil {
-			mask = sc.rowMask(vers, rows)
+			mask = buildMask(sc.mask, vers, rows)
+			sc.mask = mask
 		}
 		for _, p := range ps {
 			if mask[p.row>>6]&(1<<(p.row&63)) != 0 {
@@ -354,10 +433,9 @@ func (t *tenant) lexicalTop(text string, vers []*version, k int, sc *scratch) []
 	return h.sorted()
 }
 
-// rowMask returns a bitmap of the rows of vers.
-func (sc *scratch) rowMask(vers []*version, rows int) []uint64 {
+// buildMask returns a bitmap of the rows of vers, reusing m's memory.
+func buildMask(m []uint64, vers []*version, rows int) []uint64 {
 	words := (rows + 63) / 64
-	m := sc.mask
 	if cap(m) < words {
 		m = make([]uint64, words, words+words/4)
 	} else {
@@ -367,7 +445,6 @@ func (sc *scratch) rowMask(vers []*version, rows int) []uint64 {
 	for _, v := range vers {
 		setBits(m, v.start, v.start+v.n)
 	}
-	sc.mask = m
 	return m
 }
 

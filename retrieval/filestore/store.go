@@ -337,7 +337,7 @@ func (s *Store) SetStatus(ctx context.Context, tenantName string, c retrieval.St
 			m.WithdrawnAt = at
 		}
 	}
-	t.filters.Store(nil)
+	t.invalidate()
 	s.gen++
 	return nil
 }

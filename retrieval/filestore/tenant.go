@@ -65,8 +65,11 @@ type tenant struct {
 	totalLen int64   // Σ dl over live rows
 	avgdlRef float64 // the average length the stored weights use
 
-	// filters is a lazily built index of filter fields; writers reset it.
+	// filters is a lazily built index of filter fields, elig the rows of
+	// unfiltered queries (without and with ExcludeOverdue); writers reset
+	// both with invalidate.
 	filters atomic.Pointer[filterIndex]
+	elig    [2]atomic.Pointer[eligibleSet]
 	// embIdx finds a live row by (model, EmbedKey); nil until the first
 	// CachedEmbeddings call. Guarded by Store.mu.
 	embIdx map[embKey]uint32
@@ -363,13 +366,20 @@ func (t *tenant) deleteDoc(id string) {
 
 // afterWrite finishes a Put or Delete: it re-weights if the average chunk
 // length has drifted, compacts if tombstones exceed a quarter of the rows,
-// and drops the filter index.
+// and drops what readers cache.
 func (t *tenant) afterWrite(dim int) {
 	t.maybeReweight()
 	if t.dead > 0 && t.dead*4 > len(t.chunks) {
 		t.compact(dim)
 	}
+	t.invalidate()
+}
+
+// invalidate drops what readers cache about the tenant's versions and rows.
+func (t *tenant) invalidate() {
 	t.filters.Store(nil)
+	t.elig[0].Store(nil)
+	t.elig[1].Store(nil)
 }
 
 // avgdl returns the true average chunk length.
