@@ -19,9 +19,13 @@ type Options struct {
 	Embedder Embedder
 	// Chunker splits documents; its zero value uses the defaults.
 	Chunker Chunker
-	// BatchSize is the number of texts per Embed call; default 128.
+	// BatchSize is the number of texts per Embed call; default 256
+	// (openaiembed's default request size, so one call is one request).
 	BatchSize int
-	// Concurrency is the number of Embed calls in flight; default 4.
+	// Concurrency is the number of Embed calls in flight; default 8. With
+	// the default PutSize, one group of chunks is embedded in one round.
+	// Remote embedders answer 429 when this is too many for an account's
+	// rate limit; openaiembed then waits as the server asks.
 	Concurrency int
 	// PutSize is the number of chunks written per Store.Put; default 2048.
 	// Each Put commits, so an interrupted ingest keeps what was written.
@@ -52,10 +56,10 @@ func New(store Store, opts Options) *Library {
 		opts.Embedder = defaultEmbedder()
 	}
 	if opts.BatchSize <= 0 {
-		opts.BatchSize = 128
+		opts.BatchSize = 256
 	}
 	if opts.Concurrency <= 0 {
-		opts.Concurrency = 4
+		opts.Concurrency = 8
 	}
 	if opts.PutSize <= 0 {
 		opts.PutSize = 2048
