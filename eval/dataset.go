@@ -120,7 +120,21 @@ func (e *FormatError) Unwrap() error { return e.Err }
 // in order. IDs must be unique across all the files. Every problem is
 // reported, each as a [*FormatError], joined with errors.Join.
 func LoadCases(paths ...string) ([]Case, error) {
-	var all []Case
+	all, errs := loadFiles(paths, DecodeCases, func(c *Case) (string, string, int) { return c.ID, c.Source, c.Line })
+	if len(all) == 0 && len(errs) == 0 {
+		errs = append(errs, errors.New("eval: no cases"))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return all, nil
+}
+
+// loadFiles decodes the files at paths in order, then checks that the IDs
+// are unique across them. where returns an item's ID and the file and line
+// that define it. Every problem is returned, those of the files first.
+func loadFiles[T any](paths []string, decode func(io.Reader, string) ([]T, error), where func(*T) (id, file string, line int)) ([]T, []error) {
+	var all []T
 	var errs []error
 	for _, p := range paths {
 		f, err := os.Open(p)
@@ -128,49 +142,48 @@ func LoadCases(paths ...string) ([]Case, error) {
 			errs = append(errs, err)
 			continue
 		}
-		cases, err := DecodeCases(f, p)
+		items, err := decode(f, p)
 		f.Close()
 		if err != nil {
 			errs = append(errs, err)
 		}
-		all = append(all, cases...)
+		all = append(all, items...)
 	}
-	if len(all) == 0 && len(errs) == 0 {
-		errs = append(errs, errors.New("eval: no cases"))
+	type origin struct {
+		file string
+		line int
 	}
-	errs = append(errs, checkUnique(all)...)
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
-	return all, nil
-}
-
-func checkUnique(cases []Case) []error {
-	var errs []error
-	seen := make(map[string]*Case)
-	for i := range cases {
-		c := &cases[i]
-		if prev, ok := seen[c.ID]; ok {
-			errs = append(errs, &FormatError{File: c.Source, Line: c.Line, Field: "id",
-				Err: fmt.Errorf("duplicate %q, first at %s:%d", c.ID, prev.Source, prev.Line)})
+	first := make(map[string]origin)
+	for i := range all {
+		id, file, line := where(&all[i])
+		if prev, ok := first[id]; ok {
+			errs = append(errs, &FormatError{File: file, Line: line, Field: "id",
+				Err: fmt.Errorf("duplicate %q, first at %s:%d", id, prev.file, prev.line)})
 			continue
 		}
-		seen[c.ID] = c
+		first[id] = origin{file, line}
 	}
-	return errs
+	return all, errs
 }
 
 // DecodeCases reads cases from r in the format named by name's extension:
 // .jsonl (one JSON object per line) or .yaml/.yml (a list of cases, or a
 // mapping with a "cases" list). name is used in errors.
 func DecodeCases(r io.Reader, name string) ([]Case, error) {
+	return decodeFile(r, name, "dataset", "cases", caseFields, buildCase)
+}
+
+// decodeFile reads records from r in the format named by name's extension
+// (JSONL, or YAML with its list under listKey), building each with build.
+// what names the kind of file in the error for an unknown extension.
+func decodeFile[T any](r io.Reader, name, what, listKey string, known []string, build func(*record) (T, []error)) ([]T, error) {
 	switch strings.ToLower(filepath.Ext(name)) {
 	case ".jsonl", ".ndjson":
-		return decodeJSONL(r, name, caseFields, buildCase)
+		return decodeJSONL(r, name, known, build)
 	case ".yaml", ".yml":
-		return decodeYAML(r, name, "cases", caseFields, buildCase)
+		return decodeYAML(r, name, listKey, known, build)
 	}
-	return nil, &FormatError{File: name, Err: errors.New("unknown dataset format: want .jsonl, .yaml or .yml")}
+	return nil, &FormatError{File: name, Err: fmt.Errorf("unknown %s format: want .jsonl, .yaml or .yml", what)}
 }
 
 // record is one object of a dataset file: its fields as JSON and the line

@@ -101,6 +101,44 @@ func TestLoadCasesDuplicateAcrossFiles(t *testing.T) {
 	}
 }
 
+// TestLoadDuplicateNamesFirst checks that both loaders report every later
+// use of an ID against its first use, in any file.
+func TestLoadDuplicateNamesFirst(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		t.Helper()
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	c := `{"id":"x","question":"Q?","answerable":true}` + "\n"
+	cases := write("cases.jsonl", c+c+c)
+	p := `{"id":"x","passages":["P."],"answer":"A."}` + "\n"
+	pairs := write("pairs.jsonl", p+p+p)
+	for _, tt := range []struct {
+		name string
+		load func(...string) error
+		path string
+	}{
+		{"LoadCases", func(ps ...string) error { _, err := eval.LoadCases(ps...); return err }, cases},
+		{"LoadPairs", func(ps ...string) error { _, err := eval.LoadPairs(ps...); return err }, pairs},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.load(tt.path)
+			for _, want := range []string{
+				tt.path + ":2: id: duplicate \"x\", first at " + tt.path + ":1",
+				tt.path + ":3: id: duplicate \"x\", first at " + tt.path + ":1",
+			} {
+				if err == nil || !strings.Contains(err.Error(), want) {
+					t.Errorf("%s(%q) = %v; want it to contain %q", tt.name, tt.path, err, want)
+				}
+			}
+		})
+	}
+}
+
 func TestExampleDatasetLoads(t *testing.T) {
 	cases, err := eval.LoadCases(filepath.Join(exampleDir, "cases.yaml"))
 	if err != nil {

@@ -3,10 +3,7 @@ package eval
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 )
 
@@ -50,30 +47,7 @@ var pairFields = []string{"id", "passages", "answer", "claim", "label", "kind", 
 // LoadPairs reads grounding pairs from JSONL (.jsonl) or YAML (.yaml,
 // .yml) files.
 func LoadPairs(paths ...string) ([]Pair, error) {
-	var all []Pair
-	var errs []error
-	for _, p := range paths {
-		f, err := os.Open(p)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		pairs, err := DecodePairs(f, p)
-		f.Close()
-		if err != nil {
-			errs = append(errs, err)
-		}
-		all = append(all, pairs...)
-	}
-	seen := make(map[string]*Pair)
-	for i := range all {
-		p := &all[i]
-		if prev, ok := seen[p.ID]; ok {
-			errs = append(errs, &FormatError{File: p.Source, Line: p.Line, Field: "id",
-				Err: fmt.Errorf("duplicate %q, first at %s:%d", p.ID, prev.Source, prev.Line)})
-		}
-		seen[p.ID] = p
-	}
+	all, errs := loadFiles(paths, DecodePairs, func(p *Pair) (string, string, int) { return p.ID, p.Source, p.Line })
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
@@ -82,13 +56,7 @@ func LoadPairs(paths ...string) ([]Pair, error) {
 
 // DecodePairs reads pairs from r in the format named by name's extension.
 func DecodePairs(r io.Reader, name string) ([]Pair, error) {
-	switch strings.ToLower(filepath.Ext(name)) {
-	case ".jsonl", ".ndjson":
-		return decodeJSONL(r, name, pairFields, buildPair)
-	case ".yaml", ".yml":
-		return decodeYAML(r, name, "pairs", pairFields, buildPair)
-	}
-	return nil, &FormatError{File: name, Err: errors.New("unknown pairs format: want .jsonl, .yaml or .yml")}
+	return decodeFile(r, name, "pairs", "pairs", pairFields, buildPair)
 }
 
 func buildPair(rec *record) (Pair, []error) {

@@ -10,8 +10,6 @@ import (
 	"io"
 	"strings"
 
-	"github.com/bedside-ai/bedside/retrieval"
-	"github.com/bedside-ai/bedside/retrieval/guidance"
 	"github.com/bedside-ai/bedside/tutor"
 	"github.com/bedside-ai/bedside/tutor/llm"
 	"github.com/bedside-ai/bedside/tutor/llm/openaillm"
@@ -106,15 +104,9 @@ func (tf *tutorFlags) open(ctx context.Context, env *environment) (*tutor.Tutor,
 	if err != nil {
 		return nil, nil, err
 	}
-	lib, closeStore, err := tf.store.open(ctx, env, retrieval.Options{})
+	lib, closeStore, err := tf.store.openGuidance(ctx, env, tf.guidance)
 	if err != nil {
 		return nil, nil, err
-	}
-	if tf.guidance != "" {
-		if _, err := ingestPaths(ctx, env, lib, tf.store.tenant, guidance.Metadata{}, []string{tf.guidance}); err != nil {
-			closeStore()
-			return nil, nil, err
-		}
 	}
 	t, err := tutor.New(lib, tutor.Options{
 		Model: model, Mode: mode, Tenant: tf.store.tenant, Filter: q.Filter, AsOf: q.AsOf,

@@ -52,6 +52,23 @@ func runIngest(ctx context.Context, env *environment, args []string) error {
 	return nil
 }
 
+// openGuidance opens the store as [storeFlags.open] does and, if path is
+// set, first ingests the guidance file or directory there (unchanged
+// documents are skipped). The store is closed again if ingesting fails.
+func (f *storeFlags) openGuidance(ctx context.Context, env *environment, path string) (*retrieval.Library, func() error, error) {
+	lib, closeStore, err := f.open(ctx, env, retrieval.Options{})
+	if err != nil {
+		return nil, nil, err
+	}
+	if path != "" {
+		if _, err := ingestPaths(ctx, env, lib, f.tenant, guidance.Metadata{}, []string{path}); err != nil {
+			closeStore()
+			return nil, nil, err
+		}
+	}
+	return lib, closeStore, nil
+}
+
 // ingestPaths loads the files and ingests them.
 func ingestPaths(ctx context.Context, env *environment, lib *retrieval.Library, tenant string, defaults guidance.Metadata, paths []string) (retrieval.IngestStats, error) {
 	loader := guidance.Loader{

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/bedside-ai/bedside/retrieval"
-	"github.com/bedside-ai/bedside/retrieval/guidance"
 	"github.com/bedside-ai/bedside/tutor/quiz"
 	"github.com/bedside-ai/bedside/tutor/quiz/format"
 	"github.com/bedside-ai/bedside/tutor/quiz/review"
@@ -218,10 +217,8 @@ func runQuizGenerate(ctx context.Context, env *environment, args []string) error
 		return err
 	}
 	opts := quiz.Options{Tenant: sf.tenant}
-	if *asOf != "" {
-		if opts.AsOf, err = parseDate(*asOf); err != nil {
-			return usagef("-as-of: %v", err)
-		}
+	if opts.AsOf, err = parseAsOf(*asOf); err != nil {
+		return err
 	}
 	if *seed >= 0 {
 		opts.Seed = seed
@@ -232,16 +229,11 @@ func runQuizGenerate(ctx context.Context, env *environment, args []string) error
 	if opts.Model, err = mf.open(env); err != nil {
 		return err
 	}
-	lib, closeStore, err := sf.open(ctx, env, retrieval.Options{})
+	lib, closeStore, err := sf.openGuidance(ctx, env, *guidanceDir)
 	if err != nil {
 		return err
 	}
 	defer closeStore()
-	if *guidanceDir != "" {
-		if _, err := ingestPaths(ctx, env, lib, sf.tenant, guidance.Metadata{}, []string{*guidanceDir}); err != nil {
-			return err
-		}
-	}
 	g, err := quiz.New(lib, opts)
 	if err != nil {
 		return usagef("%v", err)
@@ -445,10 +437,8 @@ func runQuizCheck(ctx context.Context, env *environment, args []string) error {
 	}
 	var opts quiz.CheckOptions
 	opts.Tenant = sf.tenant
-	if *asOf != "" {
-		if opts.AsOf, err = parseDate(*asOf); err != nil {
-			return usagef("-as-of: %v", err)
-		}
+	if opts.AsOf, err = parseAsOf(*asOf); err != nil {
+		return err
 	}
 	bank, _, err := readBank(env, rest[0], false)
 	if err != nil {
@@ -458,16 +448,11 @@ func runQuizCheck(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
-	lib, closeStore, err := sf.open(ctx, env, retrieval.Options{})
+	lib, closeStore, err := sf.openGuidance(ctx, env, *guidanceDir)
 	if err != nil {
 		return err
 	}
 	defer closeStore()
-	if *guidanceDir != "" {
-		if _, err := ingestPaths(ctx, env, lib, sf.tenant, guidance.Metadata{}, []string{*guidanceDir}); err != nil {
-			return err
-		}
-	}
 	checks, err := quiz.Check(ctx, lib.Store(), lib, bank.Items, opts)
 	if err != nil {
 		return err
@@ -658,26 +643,13 @@ func runQuizReview(ctx context.Context, env *environment, args []string) error {
 			return t, ok
 		}
 	}
-	w := env.stdout
-	var file *os.File
-	if *out != "" && *out != "-" {
-		if file, err = os.Create(*out); err != nil {
-			return err
-		}
-		w = file
+	if *out == "" || *out == "-" {
+		return review.Write(env.stdout, bank, opts)
 	}
-	if err := review.Write(w, bank, opts); err != nil {
-		if file != nil {
-			file.Close()
-		}
+	if err := writeFile(*out, func(f *os.File) error { return review.Write(f, bank, opts) }); err != nil {
 		return err
 	}
-	if file != nil {
-		if err := file.Close(); err != nil {
-			return err
-		}
-		fmt.Fprintf(env.stderr, "Wrote the review page for %d items to %s.\n", len(bank.Items), *out)
-	}
+	fmt.Fprintf(env.stderr, "Wrote the review page for %d items to %s.\n", len(bank.Items), *out)
 	return nil
 }
 

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/bedside-ai/bedside/retrieval"
-	"github.com/bedside-ai/bedside/retrieval/guidance"
 )
 
 func searchCommand() *command {
@@ -57,12 +56,9 @@ func (q *queryFlags) query(tenant, text string) (retrieval.Query, error) {
 	if q.k < 1 || q.k > retrieval.MaxK {
 		return retrieval.Query{}, usagef("-k: %d is out of range 1..%d", q.k, retrieval.MaxK)
 	}
-	var asOf time.Time
-	if q.asOf != "" {
-		asOf, err = parseDate(q.asOf)
-		if err != nil {
-			return retrieval.Query{}, usagef("-as-of: %v", err)
-		}
+	asOf, err := parseAsOf(q.asOf)
+	if err != nil {
+		return retrieval.Query{}, err
 	}
 	return retrieval.Query{
 		Tenant: tenant, Text: text, Mode: mode, K: q.k, AsOf: asOf, ExcludeOverdue: q.excludeOverdue,
@@ -73,13 +69,18 @@ func (q *queryFlags) query(tenant, text string) (retrieval.Query, error) {
 	}, nil
 }
 
-func parseDate(s string) (time.Time, error) {
+// parseAsOf reads an -as-of flag: "" is the zero time (now), anything else
+// a date, YYYY-MM-DD or RFC 3339, or a usage error.
+func parseAsOf(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
 	if t, err := time.Parse(time.DateOnly, s); err == nil {
 		return t, nil
 	}
 	t, err := time.Parse(time.RFC3339, s)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("%q is not a date (want YYYY-MM-DD or RFC 3339)", s)
+		return time.Time{}, usagef("-as-of: %q is not a date (want YYYY-MM-DD or RFC 3339)", s)
 	}
 	return t, nil
 }
@@ -104,16 +105,11 @@ func runSearch(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
-	lib, closeStore, err := sf.open(ctx, env, retrieval.Options{})
+	lib, closeStore, err := sf.openGuidance(ctx, env, *guidanceDir)
 	if err != nil {
 		return err
 	}
 	defer closeStore()
-	if *guidanceDir != "" {
-		if _, err := ingestPaths(ctx, env, lib, sf.tenant, guidance.Metadata{}, []string{*guidanceDir}); err != nil {
-			return err
-		}
-	}
 	hits, err := lib.Search(ctx, q)
 	if err != nil {
 		return err
