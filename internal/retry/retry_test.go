@@ -11,7 +11,6 @@ import (
 	"net/url"
 	"reflect"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -20,34 +19,8 @@ import (
 
 	"github.com/bedside-ai/bedside/internal/openaitest"
 	"github.com/bedside-ai/bedside/internal/retry"
+	"github.com/bedside-ai/bedside/internal/retry/retrytest"
 )
-
-// sleeper records the waits a Policy asks for without spending them.
-type sleeper struct {
-	mu    sync.Mutex
-	waits []time.Duration
-}
-
-func (s *sleeper) Sleep(ctx context.Context, d time.Duration) error {
-	s.mu.Lock()
-	s.waits = append(s.waits, d)
-	s.mu.Unlock()
-	return ctx.Err()
-}
-
-func (s *sleeper) Waits() []time.Duration {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]time.Duration(nil), s.waits...)
-}
-
-// fixed returns a Policy with the largest jitter and recorded sleeps.
-func fixed(p retry.Policy) (retry.Policy, *sleeper) {
-	s := new(sleeper)
-	p.Sleep = s.Sleep
-	p.Jitter = func(max time.Duration) time.Duration { return max }
-	return p, s
-}
 
 func apiError(status int) error {
 	return &openai.APIError{HTTPStatusCode: status, HTTPStatus: http.StatusText(status), Message: "scripted"}
@@ -63,7 +36,7 @@ func TestDoStatuses(t *testing.T) {
 		{500, true}, {501, false}, {502, true}, {503, true}, {504, true}, {505, false}, {599, true},
 	} {
 		t.Run(fmt.Sprint(tc.status), func(t *testing.T) {
-			p, s := fixed(retry.Policy{})
+			p, s := retrytest.Instant(retry.Policy{})
 			calls := 0
 			err := p.Do(t.Context(), func(context.Context) error {
 				calls++
@@ -101,7 +74,7 @@ func TestDoStatuses(t *testing.T) {
 }
 
 func TestDoSucceeds(t *testing.T) {
-	p, s := fixed(retry.Policy{})
+	p, s := retrytest.Instant(retry.Policy{})
 	calls := 0
 	err := p.Do(t.Context(), func(context.Context) error {
 		calls++
@@ -133,7 +106,7 @@ func TestBackoff(t *testing.T) {
 				20 * time.Second, 20 * time.Second, 20 * time.Second, 20 * time.Second}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			p, s := fixed(tc.policy)
+			p, s := retrytest.Instant(tc.policy)
 			err := p.Do(t.Context(), func(context.Context) error { return apiError(500) })
 			if !errors.Is(err, retry.ErrExhausted) {
 				t.Errorf("Do = %v; want ErrExhausted", err)
@@ -174,7 +147,7 @@ func TestOnRetry(t *testing.T) {
 		status  int
 	}
 	var calls []call
-	p, _ := fixed(retry.Policy{MaxAttempts: 3, OnRetry: func(attempt int, delay time.Duration, err error) {
+	p, _ := retrytest.Instant(retry.Policy{MaxAttempts: 3, OnRetry: func(attempt int, delay time.Duration, err error) {
 		var apiErr *openai.APIError
 		errors.As(err, &apiErr)
 		calls = append(calls, call{attempt, delay, apiErr.HTTPStatusCode})
@@ -329,7 +302,7 @@ func TestRetryAfterOverHTTP(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			srv, c := server(t)
 			srv.Enqueue(tc.reply)
-			p, s := fixed(retry.Policy{Now: func() time.Time { return now }})
+			p, s := retrytest.Instant(retry.Policy{Now: func() time.Time { return now }})
 			if err := p.Do(t.Context(), embedOp(c)); err != nil {
 				t.Fatalf("Do: %v", err)
 			}
@@ -360,7 +333,7 @@ func TestRetryAfterBeyondDeadline(t *testing.T) {
 			srv.Enqueue(tc.reply)
 			ctx, cancel := context.WithTimeout(t.Context(), tc.timeout)
 			defer cancel()
-			p, s := fixed(tc.policy)
+			p, s := retrytest.Instant(tc.policy)
 			start := time.Now()
 			err := p.Do(ctx, embedOp(c))
 			if elapsed := time.Since(start); elapsed > 500*time.Millisecond {
@@ -394,7 +367,7 @@ func TestConnectionErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			srv, c := server(t)
 			srv.Enqueue(tc.reply)
-			p, _ := fixed(retry.Policy{})
+			p, _ := retrytest.Instant(retry.Policy{})
 			err := p.Do(t.Context(), embedOp(c))
 			if (err != nil) != tc.wantErr || srv.Count() != tc.wantCalls {
 				t.Errorf("Do = %v after %d requests; want error %v after %d", err, srv.Count(), tc.wantErr, tc.wantCalls)
@@ -410,7 +383,7 @@ func TestAttemptTimeout(t *testing.T) {
 	cfg := srv.ClientConfig()
 	cfg.HTTPClient = retry.Observe(&http.Client{Transport: srv.Client().Transport, Timeout: 50 * time.Millisecond})
 	c := openai.NewClientWithConfig(cfg)
-	p, s := fixed(retry.Policy{})
+	p, s := retrytest.Instant(retry.Policy{})
 	if err := p.Do(t.Context(), embedOp(c)); err != nil {
 		t.Fatalf("Do = %v; want the timed-out attempt retried", err)
 	}
@@ -430,7 +403,7 @@ func TestConnectionRefused(t *testing.T) {
 	cfg.BaseURL = "http://" + addr + "/v1"
 	cfg.HTTPClient = retry.Observe(&http.Client{})
 	c := openai.NewClientWithConfig(cfg)
-	p, s := fixed(retry.Policy{MaxAttempts: 3})
+	p, s := retrytest.Instant(retry.Policy{MaxAttempts: 3})
 	err = p.Do(t.Context(), embedOp(c))
 	var re *retry.Error
 	if !errors.As(err, &re) || re.Attempts != 3 || re.StatusCode != 0 || !errors.Is(err, retry.ErrExhausted) {
@@ -492,7 +465,7 @@ func TestStreaming(t *testing.T) {
 	t.Run("429 before the stream is retried", func(t *testing.T) {
 		srv, c := server(t)
 		srv.Enqueue(openaitest.Reply{Status: 429, RetryAfter: time.Second}, openaitest.Reply{Content: "one two"})
-		p, s := fixed(retry.Policy{})
+		p, s := retrytest.Instant(retry.Policy{})
 		var stream *openai.ChatCompletionStream
 		err := p.Do(t.Context(), func(ctx context.Context) error {
 			var err error

@@ -1,15 +1,14 @@
 package openaiembed
 
 import (
-	"errors"
+	"cmp"
 	"fmt"
 	"io"
 	"log/slog"
-	"net/url"
-	"strings"
 
 	openai "github.com/sashabaranov/go-openai"
 
+	"github.com/bedside-ai/bedside/internal/openaiconf"
 	"github.com/bedside-ai/bedside/internal/retry"
 )
 
@@ -24,7 +23,6 @@ const (
 )
 
 const (
-	redacted       = "[REDACTED]"
 	encodingFloat  = openai.EmbeddingEncodingFormatFloat
 	encodingBase64 = openai.EmbeddingEncodingFormatBase64
 )
@@ -43,7 +41,7 @@ type RetryPolicy = retry.Policy
 // behind a pointer so that even reflection-based printing of a struct that
 // embeds a Config shows an address, not the key.
 type Config struct {
-	key *string
+	key openaiconf.Key
 
 	// BaseURL is the API's base URL, e.g. "http://localhost:11434/v1" for a
 	// local OpenAI-compatible server. Empty means DefaultBaseURL. For Azure
@@ -100,72 +98,43 @@ type Azure struct {
 // DefaultConfig returns a Config for the OpenAI API that authenticates with
 // apiKey. Set its other fields as needed.
 func DefaultConfig(apiKey string) Config {
-	var c Config
-	c.SetAPIKey(apiKey)
-	return c
+	return Config{key: openaiconf.NewKey(apiKey)}
 }
 
 // DefaultAzureConfig returns a Config for an Azure OpenAI resource at
 // endpoint ("https://NAME.openai.azure.com") serving model through the
 // named deployment, authenticating with apiKey.
 func DefaultAzureConfig(apiKey, endpoint, deployment, model string) Config {
-	c := DefaultConfig(apiKey)
-	c.BaseURL = endpoint
-	c.Model = model
-	c.Azure = &Azure{Deployment: deployment}
-	return c
+	return Config{
+		key:     openaiconf.NewKey(apiKey),
+		BaseURL: endpoint,
+		Model:   model,
+		Azure:   &Azure{Deployment: deployment},
+	}
 }
 
 // SetAPIKey sets the API key; an empty key sends none (for local servers).
-func (c *Config) SetAPIKey(key string) {
-	if key == "" {
-		c.key = nil
-		return
+func (c *Config) SetAPIKey(key string) { c.key = openaiconf.NewKey(key) }
+
+// conf returns the fields c shares with every OpenAI-compatible client.
+func (c Config) conf() openaiconf.Config {
+	return openaiconf.Config{
+		Key:                    c.key,
+		BaseURL:                c.BaseURL,
+		DefaultBaseURL:         DefaultBaseURL,
+		Model:                  cmp.Or(c.Model, DefaultModel),
+		Azure:                  (*openaiconf.Azure)(c.Azure),
+		HTTPClient:             c.HTTPClient,
+		Retry:                  c.Retry,
+		DefaultAzureAPIVersion: DefaultAzureAPIVersion,
 	}
-	c.key = &key
 }
 
-func (c Config) apiKey() string {
-	if c.key == nil {
-		return ""
-	}
-	return *c.key
-}
+func (c Config) batchSize() int { return cmp.Or(c.BatchSize, DefaultBatchSize) }
 
-func (c Config) model() string {
-	if c.Model == "" {
-		return DefaultModel
-	}
-	return c.Model
-}
+func (c Config) concurrency() int { return cmp.Or(c.Concurrency, DefaultConcurrency) }
 
-func (c Config) baseURL() string {
-	if c.BaseURL == "" && c.Azure == nil {
-		return DefaultBaseURL
-	}
-	return c.BaseURL
-}
-
-func (c Config) batchSize() int {
-	if c.BatchSize == 0 {
-		return DefaultBatchSize
-	}
-	return c.BatchSize
-}
-
-func (c Config) concurrency() int {
-	if c.Concurrency == 0 {
-		return DefaultConcurrency
-	}
-	return c.Concurrency
-}
-
-func (c Config) encoding() openai.EmbeddingEncodingFormat {
-	if c.Encoding == "" {
-		return encodingBase64
-	}
-	return c.Encoding
-}
+func (c Config) encoding() openai.EmbeddingEncodingFormat { return cmp.Or(c.Encoding, encodingBase64) }
 
 // Validate reports the first unusable field.
 func (c Config) Validate() error {
@@ -178,46 +147,17 @@ func (c Config) Validate() error {
 		return fmt.Errorf("openaiembed: Concurrency %d is negative", c.Concurrency)
 	case c.Encoding != "" && c.Encoding != encodingBase64 && c.Encoding != encodingFloat:
 		return fmt.Errorf("openaiembed: Encoding %q is not %q or %q", c.Encoding, encodingBase64, encodingFloat)
-	case c.Azure != nil && c.BaseURL == "":
-		return errors.New("openaiembed: Azure needs BaseURL, the resource endpoint")
-	case strings.TrimSpace(c.Model) != c.Model:
-		return fmt.Errorf("openaiembed: Model %q has surrounding space", c.Model)
 	}
-	if u, err := url.Parse(c.baseURL()); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("openaiembed: BaseURL %q is not an http(s) URL", redactURL(c.baseURL()))
-	}
-	if err := c.Retry.Validate(); err != nil {
+	if err := c.conf().Validate(); err != nil {
 		return fmt.Errorf("openaiembed: %w", err)
 	}
 	return nil
 }
 
-// redactURL hides any password in a URL's user information.
-func redactURL(s string) string {
-	u, err := url.Parse(s)
-	if err != nil {
-		return "<unparsable URL>"
-	}
-	return u.Redacted()
-}
-
-func (c Config) keyShown() string {
-	if c.key == nil {
-		return ""
-	}
-	return redacted
-}
-
 // String describes c with the API key redacted.
 func (c Config) String() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "openaiembed.Config{BaseURL: %q, APIKey: %q, Model: %q, Dimensions: %d, BatchSize: %d, Concurrency: %d, Encoding: %q",
-		redactURL(c.baseURL()), c.keyShown(), c.model(), c.Dimensions, c.batchSize(), c.concurrency(), c.encoding())
-	if c.Azure != nil {
-		fmt.Fprintf(&b, ", Azure: {Deployment: %q, APIVersion: %q}", c.Azure.Deployment, c.Azure.APIVersion)
-	}
-	b.WriteString("}")
-	return b.String()
+	return c.conf().Describe("openaiembed.Config", fmt.Sprintf("Dimensions: %d, BatchSize: %d, Concurrency: %d, Encoding: %q",
+		c.Dimensions, c.batchSize(), c.concurrency(), c.encoding()))
 }
 
 // Format prints [Config.String] for every verb, %#v and %d included, so no
@@ -228,18 +168,10 @@ func (c Config) Format(f fmt.State, _ rune) {
 
 // LogValue implements slog.LogValuer with the API key redacted.
 func (c Config) LogValue() slog.Value {
-	attrs := []slog.Attr{
-		slog.String("base_url", redactURL(c.baseURL())),
-		slog.String("api_key", c.keyShown()),
-		slog.String("model", c.model()),
+	return c.conf().LogGroup(
 		slog.Int("dimensions", c.Dimensions),
 		slog.Int("batch_size", c.batchSize()),
 		slog.Int("concurrency", c.concurrency()),
 		slog.String("encoding", string(c.encoding())),
-	}
-	if c.Azure != nil {
-		attrs = append(attrs, slog.Group("azure",
-			slog.String("deployment", c.Azure.Deployment), slog.String("api_version", c.Azure.APIVersion)))
-	}
-	return slog.GroupValue(attrs...)
+	)
 }

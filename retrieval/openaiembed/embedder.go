@@ -5,12 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"strconv"
 	"sync"
 
 	openai "github.com/sashabaranov/go-openai"
 
+	"github.com/bedside-ai/bedside/internal/openaiconf"
 	"github.com/bedside-ai/bedside/internal/retry"
 	"github.com/bedside-ai/bedside/retrieval"
 )
@@ -50,49 +50,22 @@ func New(cfg Config) (*Embedder, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	var cc openai.ClientConfig
-	if cfg.Azure != nil {
-		cc = openai.DefaultAzureConfig(cfg.apiKey(), cfg.BaseURL)
-		if cfg.Azure.APIVersion != "" {
-			cc.APIVersion = cfg.Azure.APIVersion
-		} else {
-			cc.APIVersion = DefaultAzureAPIVersion
-		}
-		deployment := cfg.Azure.Deployment
-		cc.AzureModelMapperFunc = func(model string) string {
-			if deployment != "" {
-				return deployment
-			}
-			return model
-		}
-	} else {
-		cc = openai.DefaultConfig(cfg.apiKey())
-		cc.BaseURL = cfg.baseURL()
-	}
-	var doer openai.HTTPDoer = &http.Client{}
-	if cfg.HTTPClient != nil {
-		doer = cfg.HTTPClient
-	}
-	cc.HTTPClient = retry.Observe(doer)
-
+	conf := cfg.conf()
 	e := &Embedder{
-		create: openai.NewClientWithConfig(cc).CreateEmbeddings,
-		model:  openai.EmbeddingModel(cfg.model()),
+		create: openai.NewClientWithConfig(conf.ClientConfig()).CreateEmbeddings,
+		model:  openai.EmbeddingModel(conf.Model),
 		dims:   cfg.Dimensions,
 		batch:  cfg.batchSize(),
 		conc:   cfg.concurrency(),
 		enc:    cfg.encoding(),
 		retry:  cfg.Retry,
 	}
-	e.name = cfg.model()
+	e.name = conf.Model
 	if cfg.Dimensions > 0 {
 		e.name += "/" + strconv.Itoa(cfg.Dimensions)
 	}
-	if cfg.key != nil {
-		mark := redacted
-		cfg.key = &mark
-	}
-	cfg.BaseURL = redactURL(cfg.BaseURL)
+	cfg.key = cfg.key.Masked()
+	cfg.BaseURL = openaiconf.RedactURL(cfg.BaseURL)
 	cfg.HTTPClient = nil
 	e.cfg = cfg
 	return e, nil

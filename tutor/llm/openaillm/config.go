@@ -1,15 +1,14 @@
 package openaillm
 
 import (
-	"errors"
+	"cmp"
 	"fmt"
 	"io"
 	"log/slog"
-	"net/url"
-	"strings"
 
 	openai "github.com/sashabaranov/go-openai"
 
+	"github.com/bedside-ai/bedside/internal/openaiconf"
 	"github.com/bedside-ai/bedside/internal/retry"
 )
 
@@ -19,8 +18,6 @@ const (
 	DefaultModel           = "gpt-4o-mini"
 	DefaultAzureAPIVersion = "2024-10-21"
 )
-
-const redacted = "[REDACTED]"
 
 // RetryPolicy says how the client retries failed requests: which failures,
 // how many attempts, how long to wait. The zero value retries connection
@@ -37,7 +34,7 @@ type RetryPolicy = retry.Policy
 // behind a pointer so that even reflection-based printing of a struct that
 // embeds a Config shows an address, not the key.
 type Config struct {
-	key *string
+	key openaiconf.Key
 
 	// BaseURL is the API's base URL. Empty means DefaultBaseURL. Other
 	// OpenAI-compatible servers differ only in it, the model name and the
@@ -98,95 +95,50 @@ type Azure struct {
 // DefaultConfig returns a Config for the OpenAI API that authenticates with
 // apiKey. Set its other fields as needed.
 func DefaultConfig(apiKey string) Config {
-	var c Config
-	c.SetAPIKey(apiKey)
-	return c
+	return Config{key: openaiconf.NewKey(apiKey)}
 }
 
 // DefaultAzureConfig returns a Config for an Azure OpenAI resource at
 // endpoint ("https://NAME.openai.azure.com") serving model through the
 // named deployment, authenticating with apiKey.
 func DefaultAzureConfig(apiKey, endpoint, deployment, model string) Config {
-	c := DefaultConfig(apiKey)
-	c.BaseURL = endpoint
-	c.Model = model
-	c.Azure = &Azure{Deployment: deployment}
-	return c
+	return Config{
+		key:     openaiconf.NewKey(apiKey),
+		BaseURL: endpoint,
+		Model:   model,
+		Azure:   &Azure{Deployment: deployment},
+	}
 }
 
 // SetAPIKey sets the API key; an empty key sends none (for local servers).
-func (c *Config) SetAPIKey(key string) {
-	if key == "" {
-		c.key = nil
-		return
-	}
-	c.key = &key
-}
+func (c *Config) SetAPIKey(key string) { c.key = openaiconf.NewKey(key) }
 
-func (c Config) apiKey() string {
-	if c.key == nil {
-		return ""
+// conf returns the fields c shares with every OpenAI-compatible client.
+func (c Config) conf() openaiconf.Config {
+	return openaiconf.Config{
+		Key:                    c.key,
+		BaseURL:                c.BaseURL,
+		DefaultBaseURL:         DefaultBaseURL,
+		Model:                  cmp.Or(c.Model, DefaultModel),
+		Azure:                  (*openaiconf.Azure)(c.Azure),
+		HTTPClient:             c.HTTPClient,
+		Retry:                  c.Retry,
+		DefaultAzureAPIVersion: DefaultAzureAPIVersion,
 	}
-	return *c.key
-}
-
-func (c Config) model() string {
-	if c.Model == "" {
-		return DefaultModel
-	}
-	return c.Model
-}
-
-func (c Config) baseURL() string {
-	if c.BaseURL == "" && c.Azure == nil {
-		return DefaultBaseURL
-	}
-	return c.BaseURL
 }
 
 // Validate reports the first unusable field.
 func (c Config) Validate() error {
-	switch {
-	case c.Azure != nil && c.BaseURL == "":
-		return errors.New("openaillm: Azure needs BaseURL, the resource endpoint")
-	case strings.TrimSpace(c.Model) != c.Model:
-		return fmt.Errorf("openaillm: Model %q has surrounding space", c.Model)
-	}
-	if u, err := url.Parse(c.baseURL()); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("openaillm: BaseURL %q is not an http(s) URL", redactURL(c.baseURL()))
-	}
-	if err := c.Retry.Validate(); err != nil {
+	if err := c.conf().Validate(); err != nil {
 		return fmt.Errorf("openaillm: %w", err)
 	}
 	return nil
 }
 
-// redactURL hides any password in a URL's user information.
-func redactURL(s string) string {
-	u, err := url.Parse(s)
-	if err != nil {
-		return "<unparsable URL>"
-	}
-	return u.Redacted()
-}
-
-func (c Config) keyShown() string {
-	if c.key == nil {
-		return ""
-	}
-	return redacted
-}
-
 // String describes c with the API key redacted.
 func (c Config) String() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "openaillm.Config{BaseURL: %q, APIKey: %q, Model: %q, LegacyMaxTokens: %t, FixedSampling: %t",
-		redactURL(c.baseURL()), c.keyShown(), c.model(), c.LegacyMaxTokens, c.FixedSampling)
-	if c.Azure != nil {
-		fmt.Fprintf(&b, ", Azure: {Deployment: %q, APIVersion: %q}", c.Azure.Deployment, c.Azure.APIVersion)
-	}
-	b.WriteString("}")
-	return b.String()
+	return c.conf().Describe("openaillm.Config",
+		fmt.Sprintf("LegacyMaxTokens: %t, FixedSampling: %t", c.LegacyMaxTokens, c.FixedSampling))
 }
 
 // Format prints [Config.String] for every verb, %#v and %d included, so no
@@ -197,16 +149,8 @@ func (c Config) Format(f fmt.State, _ rune) {
 
 // LogValue implements slog.LogValuer with the API key redacted.
 func (c Config) LogValue() slog.Value {
-	attrs := []slog.Attr{
-		slog.String("base_url", redactURL(c.baseURL())),
-		slog.String("api_key", c.keyShown()),
-		slog.String("model", c.model()),
+	return c.conf().LogGroup(
 		slog.Bool("legacy_max_tokens", c.LegacyMaxTokens),
 		slog.Bool("fixed_sampling", c.FixedSampling),
-	}
-	if c.Azure != nil {
-		attrs = append(attrs, slog.Group("azure",
-			slog.String("deployment", c.Azure.Deployment), slog.String("api_version", c.Azure.APIVersion)))
-	}
-	return slog.GroupValue(attrs...)
+	)
 }

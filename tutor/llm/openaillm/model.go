@@ -6,11 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"slices"
 
 	openai "github.com/sashabaranov/go-openai"
 
+	"github.com/bedside-ai/bedside/internal/openaiconf"
 	"github.com/bedside-ai/bedside/internal/retry"
 	"github.com/bedside-ai/bedside/tutor/llm"
 )
@@ -50,48 +50,22 @@ func New(cfg Config) (*Model, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	var cc openai.ClientConfig
-	if cfg.Azure != nil {
-		cc = openai.DefaultAzureConfig(cfg.apiKey(), cfg.BaseURL)
-		cc.APIVersion = DefaultAzureAPIVersion
-		if cfg.Azure.APIVersion != "" {
-			cc.APIVersion = cfg.Azure.APIVersion
-		}
-		deployment := cfg.Azure.Deployment
-		cc.AzureModelMapperFunc = func(model string) string {
-			if deployment != "" {
-				return deployment
-			}
-			return model
-		}
-	} else {
-		cc = openai.DefaultConfig(cfg.apiKey())
-		cc.BaseURL = cfg.baseURL()
-	}
-	var doer openai.HTTPDoer = &http.Client{}
-	if cfg.HTTPClient != nil {
-		doer = cfg.HTTPClient
-	}
-	doer = retry.Observe(doer)
+	conf := cfg.conf()
+	cc := conf.ClientConfig()
 	if !cfg.FixedSampling {
-		doer = zeroTemperature{next: doer}
+		cc.HTTPClient = zeroTemperature{next: cc.HTTPClient}
 	}
-	cc.HTTPClient = doer
-
 	client := openai.NewClientWithConfig(cc)
 	m := &Model{
 		create:        client.CreateChatCompletion,
 		stream:        client.CreateChatCompletionStream,
-		model:         cfg.model(),
+		model:         conf.Model,
 		retry:         cfg.Retry,
 		legacyMax:     cfg.LegacyMaxTokens,
 		fixedSampling: cfg.FixedSampling,
 	}
-	if cfg.key != nil {
-		mark := redacted
-		cfg.key = &mark
-	}
-	cfg.BaseURL = redactURL(cfg.BaseURL)
+	cfg.key = cfg.key.Masked()
+	cfg.BaseURL = openaiconf.RedactURL(cfg.BaseURL)
 	cfg.HTTPClient = nil
 	m.cfg = cfg
 	return m, nil

@@ -5,67 +5,60 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"reflect"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	openai "github.com/sashabaranov/go-openai"
 
+	"github.com/bedside-ai/bedside/internal/openaiconf/openaiconftest"
 	"github.com/bedside-ai/bedside/internal/openaitest"
 	"github.com/bedside-ai/bedside/internal/retry"
+	"github.com/bedside-ai/bedside/internal/retry/retrytest"
 	"github.com/bedside-ai/bedside/tutor/llm"
 	"github.com/bedside-ai/bedside/tutor/llm/llmtest"
 	"github.com/bedside-ai/bedside/tutor/llm/openaillm"
 )
 
-const secretKey = "sk-proj-TOPSECRET-0123456789abcdef"
-
-// sleeper records the waits a retry policy asks for without spending them.
-type sleeper struct {
-	mu    sync.Mutex
-	waits []time.Duration
+// client describes the package to the conformance suite.
+var client = openaiconftest.Client[openaillm.Config, *openaillm.Model]{
+	Prefix:                 "openaillm: ",
+	DefaultAzureAPIVersion: openaillm.DefaultAzureAPIVersion,
+	Config: func(s openaiconftest.Settings) openaillm.Config {
+		c := openaillm.Config{BaseURL: s.BaseURL, Model: s.Model, Azure: (*openaillm.Azure)(s.Azure),
+			HTTPClient: s.HTTPClient, Retry: s.Retry}
+		c.SetAPIKey(s.APIKey)
+		return c
+	},
+	New: openaillm.New,
+	Calls: map[string]func(context.Context, *openaillm.Model) error{
+		"Chat": func(ctx context.Context, m *openaillm.Model) error {
+			_, err := m.Chat(ctx, ask("q"))
+			return err
+		},
+		"ChatStream": func(ctx context.Context, m *openaillm.Model) error {
+			st, err := m.ChatStream(ctx, ask("q"))
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			_, err = llm.ReadAll(st)
+			return err
+		},
+	},
 }
 
-func (s *sleeper) Sleep(ctx context.Context, d time.Duration) error {
-	s.mu.Lock()
-	s.waits = append(s.waits, d)
-	s.mu.Unlock()
-	return ctx.Err()
-}
+func TestOpenAIConformance(t *testing.T) { openaiconftest.Run(t, client) }
 
-func (s *sleeper) Waits() []time.Duration {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]time.Duration(nil), s.waits...)
-}
-
-// setup starts a fake server requiring secretKey and returns a model for
-// it whose retries sleep instantly (recorded in the sleeper) with the
-// largest jitter. edit, if not nil, adjusts the config first.
-func setup(tb testing.TB, opts openaitest.Options, edit func(*openaillm.Config)) (*openaitest.Server, *openaillm.Model, *sleeper) {
+// setup starts a fake server requiring openaiconftest.APIKey and returns a
+// model for it whose retries wait no time (recorded in the Sleeper). edit,
+// if not nil, adjusts the config first.
+func setup(tb testing.TB, opts openaitest.Options, edit func(*openaillm.Config)) (*openaitest.Server, *openaillm.Model, *retrytest.Sleeper) {
 	tb.Helper()
-	opts.APIKey = secretKey
-	srv := openaitest.New(tb, opts)
-	s := new(sleeper)
-	cfg := openaillm.DefaultConfig(secretKey)
-	cfg.BaseURL = srv.URL()
-	cfg.HTTPClient = srv.Client()
-	cfg.Retry.Sleep = s.Sleep
-	cfg.Retry.Jitter = func(max time.Duration) time.Duration { return max }
-	if edit != nil {
-		edit(&cfg)
-	}
-	m, err := openaillm.New(cfg)
-	if err != nil {
-		tb.Fatalf("New(%v): %v", cfg, err)
-	}
-	return srv, m, s
+	return openaiconftest.Start(tb, client, opts, edit)
 }
 
 func ask(q string) llm.Request {
@@ -170,7 +163,7 @@ func TestWireFormat(t *testing.T) {
 			if r.Method != http.MethodPost || r.Path != "/v1/chat/completions" {
 				t.Errorf("request = %s %s; want POST /v1/chat/completions", r.Method, r.Path)
 			}
-			if got := r.Header.Get("Authorization"); got != "Bearer "+secretKey {
+			if got := r.Header.Get("Authorization"); got != "Bearer "+openaiconftest.APIKey {
 				t.Errorf("Authorization = %q; want the bearer key", got)
 			}
 			if got, want := body(t, r), jsonOf(t, tc.want); !reflect.DeepEqual(got, want) {
@@ -233,158 +226,6 @@ func TestStream(t *testing.T) {
 	if b["stream"] != true || !reflect.DeepEqual(b["stream_options"], map[string]any{"include_usage": true}) ||
 		b["temperature"] != 0.0 || b["seed"] != 1.0 || b["model"] != "gpt-4o" {
 		t.Errorf("request body = %s; want stream, include_usage, temperature 0, seed 1, gpt-4o", srv.Requests()[0].Body)
-	}
-}
-
-func TestRetryAfter(t *testing.T) {
-	for _, tc := range []struct {
-		name  string
-		reply openaitest.Reply
-		want  time.Duration
-	}{
-		{"429 Retry-After seconds", openaitest.Reply{Status: 429, RetryAfter: 2 * time.Second}, 2 * time.Second},
-		{"429 retry-after-ms", openaitest.Reply{Status: 429, Header: http.Header{"Retry-After-Ms": {"1500"}}}, 1500 * time.Millisecond},
-		{"503 without header", openaitest.Reply{Status: 503}, 500 * time.Millisecond},
-		{"408", openaitest.Reply{Status: 408, RetryAfter: time.Second}, time.Second},
-		{"409", openaitest.Reply{Status: 409, RetryAfter: time.Second}, time.Second},
-		{"body cut midway", openaitest.Reply{Content: "lost", Cut: true}, 500 * time.Millisecond},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			srv, m, s := setup(t, openaitest.Options{}, nil)
-			tc.reply.Endpoint = openaitest.ChatCompletions
-			srv.Enqueue(tc.reply, openaitest.Reply{Content: "Within one hour."})
-			resp, err := m.Chat(t.Context(), ask("When?"))
-			if err != nil || resp.Content != "Within one hour." {
-				t.Fatalf("Chat = %+v, %v; want the second reply", resp, err)
-			}
-			if srv.Count() != 2 {
-				t.Errorf("requests = %d; want exactly 2", srv.Count())
-			}
-			if want := []time.Duration{tc.want}; !reflect.DeepEqual(s.Waits(), want) {
-				t.Errorf("waits = %v; want %v", s.Waits(), want)
-			}
-		})
-	}
-}
-
-func TestRetryAfterRealClock(t *testing.T) {
-	srv := openaitest.New(t, openaitest.Options{})
-	srv.Enqueue(openaitest.Reply{Status: 429, Header: http.Header{"Retry-After-Ms": {"150"}}}, openaitest.Reply{Content: "ok"})
-	m, err := openaillm.New(openaillm.Config{BaseURL: srv.URL(), HTTPClient: srv.Client()})
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
-	start := time.Now()
-	if _, err := m.Chat(t.Context(), ask("q")); err != nil {
-		t.Fatalf("Chat: %v", err)
-	}
-	if d := time.Since(start); d < 150*time.Millisecond || d > 2*time.Second {
-		t.Errorf("Chat took %v; want about the 150ms the server asked for", d)
-	}
-}
-
-func TestServerErrorsExhaustRetries(t *testing.T) {
-	srv, m, s := setup(t, openaitest.Options{}, func(c *openaillm.Config) { c.Retry.MaxAttempts = 3 })
-	srv.Enqueue(openaitest.Times(3, openaitest.Reply{Status: 500})...)
-	srv.Enqueue(openaitest.Reply{Content: "never reached"})
-	_, err := m.Chat(t.Context(), ask("q"))
-	var re *retry.Error
-	if !errors.As(err, &re) {
-		t.Fatalf("Chat error = %v (%T); want a *retry.Error", err, err)
-	}
-	if re.Attempts != 3 || re.StatusCode != 500 || !errors.Is(err, retry.ErrExhausted) {
-		t.Errorf("retry.Error = %+v; want 3 attempts, status 500, ErrExhausted", re)
-	}
-	var apiErr *openai.APIError
-	if !errors.As(err, &apiErr) || apiErr.HTTPStatusCode != 500 {
-		t.Errorf("errors.As(%v, *openai.APIError) failed", err)
-	}
-	if srv.Count() != 3 || len(s.Waits()) != 2 {
-		t.Errorf("requests, waits = %d, %v; want 3, 2 waits", srv.Count(), s.Waits())
-	}
-	if !strings.HasPrefix(err.Error(), "openaillm: ") {
-		t.Errorf("Chat error = %q; want the openaillm: prefix", err)
-	}
-}
-
-func TestClientErrorsNotRetried(t *testing.T) {
-	for _, status := range []int{400, 401, 403, 404, 422} {
-		t.Run(fmt.Sprint(status), func(t *testing.T) {
-			srv, m, s := setup(t, openaitest.Options{}, nil)
-			srv.Enqueue(openaitest.Times(2, openaitest.Reply{Status: status})...)
-			_, err := m.Chat(t.Context(), ask("q"))
-			var apiErr *openai.APIError
-			if !errors.As(err, &apiErr) || apiErr.HTTPStatusCode != status {
-				t.Fatalf("Chat error = %v; want a %d *openai.APIError", err, status)
-			}
-			if !errors.Is(err, retry.ErrPermanent) || retry.Retryable(err) {
-				t.Errorf("Chat error = %v; want permanent, not retryable", err)
-			}
-			if srv.Count() != 1 || len(s.Waits()) != 0 {
-				t.Errorf("requests, waits = %d, %v; want 1, none", srv.Count(), s.Waits())
-			}
-
-			st, err := m.ChatStream(t.Context(), ask("q"))
-			if st != nil || !errors.As(err, &apiErr) || apiErr.HTTPStatusCode != status {
-				t.Errorf("ChatStream = %v, %v; want nil and a %d", st, err, status)
-			}
-			if srv.Count() != 2 {
-				t.Errorf("requests after ChatStream = %d; want 2 (one each)", srv.Count())
-			}
-		})
-	}
-}
-
-func TestRetryAfterBeyondDeadline(t *testing.T) {
-	srv, m, s := setup(t, openaitest.Options{}, nil)
-	srv.Enqueue(openaitest.Reply{Status: 429, RetryAfter: 30 * time.Second})
-	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
-	defer cancel()
-	start := time.Now()
-	_, err := m.Chat(ctx, ask("q"))
-	if !errors.Is(err, retry.ErrWaitTooLong) {
-		t.Errorf("Chat error = %v; want retry.ErrWaitTooLong", err)
-	}
-	if d := time.Since(start); d > time.Second {
-		t.Errorf("Chat took %v; want it to fail fast", d)
-	}
-	if srv.Count() != 1 || len(s.Waits()) != 0 {
-		t.Errorf("requests, waits = %d, %v; want 1, none", srv.Count(), s.Waits())
-	}
-}
-
-func TestHungServer(t *testing.T) {
-	for _, stream := range []bool{false, true} {
-		t.Run(fmt.Sprintf("stream=%t", stream), func(t *testing.T) {
-			openaitest.CheckGoroutines(t)
-			srv, m, _ := setup(t, openaitest.Options{Handler: func(openaitest.Request) openaitest.Reply {
-				return openaitest.Reply{Hang: true}
-			}}, nil)
-			ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
-			defer cancel()
-			start := time.Now()
-			var err error
-			if stream {
-				var st llm.Stream
-				st, err = m.ChatStream(ctx, ask("q"))
-				if st != nil {
-					t.Errorf("ChatStream returned a stream from a hung server")
-					st.Close()
-				}
-			} else {
-				_, err = m.Chat(ctx, ask("q"))
-			}
-			elapsed := time.Since(start)
-			if !errors.Is(err, context.DeadlineExceeded) {
-				t.Errorf("error = %v; want context.DeadlineExceeded", err)
-			}
-			if elapsed < 100*time.Millisecond || elapsed > time.Second {
-				t.Errorf("returned after %v; want at the 100ms deadline", elapsed)
-			}
-			if srv.Count() != 1 {
-				t.Errorf("requests = %d; want 1", srv.Count())
-			}
-		})
 	}
 }
 
@@ -591,53 +432,44 @@ func TestRequestRejectedBeforeSending(t *testing.T) {
 	}
 }
 
-func TestAzure(t *testing.T) {
-	for _, tc := range []struct {
-		name        string
-		azure       openaillm.Azure
-		wantPath    string
-		wantVersion string
-	}{
-		{"deployment", openaillm.Azure{Deployment: "bedside-chat"}, "/openai/deployments/bedside-chat/chat/completions", openaillm.DefaultAzureAPIVersion},
-		{"model as deployment", openaillm.Azure{APIVersion: "2025-01-01-preview"}, "/openai/deployments/gpt-4o/chat/completions", "2025-01-01-preview"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			srv := openaitest.New(t, openaitest.Options{APIKey: secretKey})
-			srv.Enqueue(openaitest.Reply{Content: "ok"}, openaitest.Reply{Content: "streamed ok"})
-			cfg := openaillm.DefaultAzureConfig(secretKey, srv.RootURL(), tc.azure.Deployment, "gpt-4o")
-			cfg.Azure.APIVersion = tc.azure.APIVersion
-			cfg.HTTPClient = srv.Client()
-			m, err := openaillm.New(cfg)
-			if err != nil {
-				t.Fatalf("New: %v", err)
-			}
-			if resp, err := m.Chat(t.Context(), ask("q")); err != nil || resp.Content != "ok" {
-				t.Fatalf("Chat = %+v, %v; want ok", resp, err)
-			}
-			st, err := m.ChatStream(t.Context(), ask("q"))
-			if err != nil {
-				t.Fatalf("ChatStream: %v", err)
-			}
-			defer st.Close()
-			if resp, err := llm.ReadAll(st); err != nil || resp.Content != "streamed ok" {
-				t.Fatalf("ReadAll = %+v, %v; want streamed ok", resp, err)
-			}
-			for _, r := range srv.Requests() {
-				if r.Path != tc.wantPath || r.Query.Get("api-version") != tc.wantVersion {
-					t.Errorf("request = %s?%s; want %s?api-version=%s", r.Path, r.Query.Encode(), tc.wantPath, tc.wantVersion)
-				}
-				if r.Header.Get("api-key") != secretKey || r.Header.Get("Authorization") != "" {
-					t.Errorf("auth headers = api-key %q, Authorization %q; want the key in api-key only",
-						r.Header.Get("api-key"), r.Header.Get("Authorization"))
-				}
-				if b := body(t, r); b["temperature"] != 0.0 || b["model"] != "gpt-4o" {
-					t.Errorf("body = %s; want temperature 0 and model gpt-4o", r.Body)
-				}
-			}
-			if m.ModelName() != "gpt-4o" {
-				t.Errorf("ModelName() = %q; want gpt-4o", m.ModelName())
-			}
-		})
+func TestCutBodyRetried(t *testing.T) {
+	srv, m, s := setup(t, openaitest.Options{}, nil)
+	srv.Enqueue(openaitest.Reply{Content: "lost", Cut: true}, openaitest.Reply{Content: "Within one hour."})
+	resp, err := m.Chat(t.Context(), ask("When?"))
+	if err != nil || resp.Content != "Within one hour." {
+		t.Fatalf("Chat = %+v, %v; want the second reply", resp, err)
+	}
+	if want := []time.Duration{retry.DefaultBase}; srv.Count() != 2 || !reflect.DeepEqual(s.Waits(), want) {
+		t.Errorf("requests, waits = %d, %v; want 2, %v", srv.Count(), s.Waits(), want)
+	}
+}
+
+// TestAzureTemperature checks that temperature 0 reaches the Azure
+// endpoint too; the conformance suite checks the routing.
+func TestAzureTemperature(t *testing.T) {
+	srv := openaitest.New(t, openaitest.Options{APIKey: openaiconftest.APIKey})
+	srv.Enqueue(openaitest.Reply{Content: "ok"}, openaitest.Reply{Content: "streamed ok"})
+	cfg := openaillm.DefaultAzureConfig(openaiconftest.APIKey, srv.RootURL(), "bedside-chat", "gpt-4o")
+	cfg.HTTPClient = srv.Client()
+	m, err := openaillm.New(cfg)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	if resp, err := m.Chat(t.Context(), ask("q")); err != nil || resp.Content != "ok" {
+		t.Fatalf("Chat = %+v, %v; want ok", resp, err)
+	}
+	st, err := m.ChatStream(t.Context(), ask("q"))
+	if err != nil {
+		t.Fatalf("ChatStream: %v", err)
+	}
+	defer st.Close()
+	if resp, err := llm.ReadAll(st); err != nil || resp.Content != "streamed ok" {
+		t.Fatalf("ReadAll = %+v, %v; want streamed ok", resp, err)
+	}
+	for _, r := range srv.Requests() {
+		if b := body(t, r); b["temperature"] != 0.0 || !strings.HasPrefix(r.Path, "/openai/deployments/bedside-chat/") {
+			t.Errorf("request %s body = %s; want temperature 0 on the deployment", r.Path, r.Body)
+		}
 	}
 }
 
@@ -656,101 +488,5 @@ func TestModelName(t *testing.T) {
 		if got := m.ModelName(); got != tc.want {
 			t.Errorf("New(%v).ModelName() = %q; want %q", tc.cfg, got, tc.want)
 		}
-	}
-}
-
-func TestConfigValidate(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		cfg  openaillm.Config
-		want string
-	}{
-		{"Azure without endpoint", openaillm.Config{Azure: &openaillm.Azure{}}, "BaseURL"},
-		{"bad URL", openaillm.Config{BaseURL: "localhost:11434/v1"}, "BaseURL"},
-		{"ftp URL", openaillm.Config{BaseURL: "ftp://example.org/v1"}, "BaseURL"},
-		{"bad retry", openaillm.Config{Retry: openaillm.RetryPolicy{MaxAttempts: -1}}, "MaxAttempts"},
-		{"spaced model", openaillm.Config{Model: "gpt-4o "}, "Model"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			m, err := openaillm.New(tc.cfg)
-			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.HasPrefix(err.Error(), "openaillm: ") {
-				t.Errorf("New(%v) = %v, %v; want an openaillm error naming %s", tc.cfg, m, err, tc.want)
-			}
-		})
-	}
-}
-
-func TestKeyNeverPrinted(t *testing.T) {
-	cfg := openaillm.DefaultConfig(secretKey)
-	cfg.BaseURL = "https://user:hunter2@example.org/v1"
-	cfg.Azure = &openaillm.Azure{Deployment: "d"}
-	m, err := openaillm.New(cfg)
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
-	type wrapper struct {
-		Exported   openaillm.Config
-		unexported openaillm.Config
-		Model      *openaillm.Model
-		model      *openaillm.Model
-	}
-	w := wrapper{cfg, cfg, m, m}
-	// check fails if any output shows a secret. The URL's password is
-	// redacted too, except where fmt prints a Config held in an unexported
-	// field field by field (it cannot call Config's methods there); the key
-	// is never shown, even then.
-	check := func(values []any, secrets ...string) {
-		t.Helper()
-		var outputs []string
-		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%d", "%T"} {
-			for _, v := range values {
-				outputs = append(outputs, fmt.Sprintf(verb, v))
-			}
-		}
-		for _, v := range values {
-			outputs = append(outputs, fmt.Sprint(v), fmt.Sprintln(v))
-			for _, h := range []func(*bytes.Buffer) slog.Handler{
-				func(b *bytes.Buffer) slog.Handler { return slog.NewTextHandler(b, nil) },
-				func(b *bytes.Buffer) slog.Handler { return slog.NewJSONHandler(b, nil) },
-			} {
-				var buf bytes.Buffer
-				slog.New(h(&buf)).Info("model", "value", v)
-				outputs = append(outputs, buf.String())
-			}
-		}
-		for _, out := range outputs {
-			for _, secret := range secrets {
-				if strings.Contains(out, secret) {
-					t.Errorf("output contains %q: %s", secret, out)
-				}
-			}
-		}
-	}
-	check([]any{cfg, &cfg, m, *m, w.Exported, []openaillm.Config{cfg}, map[string]any{"c": cfg}, []*openaillm.Model{m}},
-		secretKey, "TOPSECRET", "hunter2")
-	check([]any{w, &w}, secretKey, "TOPSECRET")
-	if s := cfg.String(); !strings.Contains(s, "[REDACTED]") || !strings.Contains(s, "gpt-4o-mini") {
-		t.Errorf("Config.String() = %s; want the model and a redacted key", s)
-	}
-	if s := (openaillm.Config{}).String(); !strings.Contains(s, `APIKey: ""`) {
-		t.Errorf("Config{}.String() = %s; want it to show that no key is set", s)
-	}
-}
-
-func TestKeyNotInErrors(t *testing.T) {
-	srv := openaitest.New(t, openaitest.Options{APIKey: "sk-the-right-one"})
-	cfg := openaillm.DefaultConfig(secretKey)
-	cfg.BaseURL, cfg.HTTPClient = srv.URL(), srv.Client()
-	m, err := openaillm.New(cfg)
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
-	_, err = m.Chat(t.Context(), ask("q"))
-	var apiErr *openai.APIError
-	if !errors.As(err, &apiErr) || apiErr.HTTPStatusCode != 401 {
-		t.Fatalf("Chat with a wrong key = %v; want a 401", err)
-	}
-	if out := fmt.Sprintf("%+v", err); strings.Contains(out, secretKey) {
-		t.Errorf("error shows the key: %s", out)
 	}
 }
