@@ -166,9 +166,11 @@
 // Index builds: [Store.Optimize] builds the HNSW index with [Options.M] and
 // [Options.EfConstruction] and then runs VACUUM (ANALYZE): the planner needs
 // the statistics after a bulk load, and vacuuming spares the first searches
-// from setting every loaded page's hint bits. Give the build enough memory with
-// [Options.MaintenanceWorkMem] (or the server's maintenance_work_mem): a
-// graph that does not fit is built far more slowly (pgvector logs a notice).
+// from setting every loaded page's hint bits. A graph that does not fit in
+// maintenance_work_mem is built several times more slowly (pgvector logs a
+// notice), so unless [Options.MaintenanceWorkMem] says otherwise the build
+// raises the setting for its own transaction to an estimate of the graph's
+// size (at most [MaxAutoBuildMemory]).
 // Parallel workers (max_parallel_maintenance_workers) speed it up too. The
 // build blocks writers, not readers.
 //

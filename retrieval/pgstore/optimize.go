@@ -1,6 +1,7 @@
 package pgstore
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -15,6 +16,25 @@ import (
 
 // hnswIndex is the name of the HNSW index on chunks.embedding.
 const hnswIndex = "chunks_embedding_hnsw_idx"
+
+// MaxAutoBuildMemory caps the maintenance_work_mem that [Store.Optimize]
+// chooses by itself for an HNSW build (see [Options.MaintenanceWorkMem]).
+const MaxAutoBuildMemory = 1 << 30
+
+// hnswBuildMemory estimates the memory pgvector needs to build an HNSW
+// graph of rows vectors of dims float32s with m links per layer in memory:
+// per row the vector, 2m layer-0 neighbours (a pointer and a distance,
+// padded to 16 bytes) and the element's own bookkeeping, plus a quarter for
+// the upper layers and allocator slack; rounded up to a megabyte and capped
+// at MaxAutoBuildMemory. Measured on 55,646 rows of 384 dimensions at m 32,
+// the build took 145 s in 64MB (pgvector's "graph no longer fits" path) and
+// 45 s with enough memory.
+func hnswBuildMemory(rows int64, dims, m int) int64 {
+	per := int64(dims)*4 + int64(2*m)*16 + 256
+	need := rows * per * 5 / 4
+	need = (need + 1<<20 - 1) &^ (1<<20 - 1)
+	return min(need, MaxAutoBuildMemory)
+}
 
 // Optimize builds the HNSW index on the chunk embeddings if it does not
 // exist yet, then vacuums and analyses the store's tables (VACUUM (ANALYZE)),
@@ -47,8 +67,21 @@ func (s *Store) Optimize(ctx context.Context) error {
 		if err != nil || exists {
 			return err
 		}
-		if s.opts.MaintenanceWorkMem != "" {
-			if _, err := tx.Exec(ctx, "SELECT set_config('maintenance_work_mem', $1, true)", s.opts.MaintenanceWorkMem); err != nil {
+		mem := s.opts.MaintenanceWorkMem
+		if mem == "" {
+			// Enough for the graph, if the server's setting is not.
+			var rows, current int64
+			err := tx.QueryRow(ctx, s.sql(`SELECT (SELECT count(*) FROM {s}.chunks),
+				pg_size_bytes(current_setting('maintenance_work_mem'))`)).Scan(&rows, &current)
+			if err != nil {
+				return err
+			}
+			if need := hnswBuildMemory(rows, dims, s.opts.M); need > current {
+				mem = strconv.FormatInt(need>>20, 10) + "MB"
+			}
+		}
+		if mem != "" {
+			if _, err := tx.Exec(ctx, "SELECT set_config('maintenance_work_mem', $1, true)", mem); err != nil {
 				return err
 			}
 		}
@@ -61,7 +94,8 @@ func (s *Store) Optimize(ctx context.Context) error {
 			return fmt.Errorf("building HNSW index: %w", err)
 		}
 		s.log.LogAttrs(ctx, slog.LevelInfo, "pgstore: built HNSW index",
-			slog.String("schema", s.opts.Schema), slog.Int("dimensions", dims), slog.Duration("took", time.Since(start)))
+			slog.String("schema", s.opts.Schema), slog.Int("dimensions", dims),
+			slog.String("maintenance_work_mem", cmp.Or(mem, "server setting")), slog.Duration("took", time.Since(start)))
 		return nil
 	})
 	if err != nil {

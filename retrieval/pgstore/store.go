@@ -70,8 +70,10 @@ type Options struct {
 	// uses; defaults [DefaultM] and [DefaultEfConstruction].
 	M, EfConstruction int
 	// MaintenanceWorkMem is the maintenance_work_mem (e.g. "1GB") for the
-	// HNSW index build in [Store.Optimize]; default: the server's setting.
-	// A build whose graph does not fit is much slower (pgvector logs a notice).
+	// HNSW index build in [Store.Optimize]. Default: the server's setting,
+	// raised for the build's transaction to an estimate of what the graph
+	// needs if that is more (at most [MaxAutoBuildMemory]): a build whose
+	// graph does not fit is several times slower (pgvector logs a notice).
 	MaintenanceWorkMem string
 }
 
