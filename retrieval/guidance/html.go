@@ -321,31 +321,17 @@ func listMarker(li *html.Node) string {
 
 // inlineText returns the visible text of n with white space collapsed.
 func inlineText(n *html.Node) string {
-	var b strings.Builder
-	var rec func(*html.Node)
-	rec = func(n *html.Node) {
-		switch n.Type {
-		case html.TextNode:
-			b.WriteString(n.Data)
-			return
-		case html.ElementNode:
-			if skipped(n, true) {
-				return
-			}
-			if n.DataAtom == atom.Br {
-				b.WriteByte(' ')
-			}
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			rec(c)
-		}
-	}
-	rec(n)
-	return strings.Join(strings.FieldsFunc(b.String(), unicode.IsSpace), " ")
+	return strings.Join(strings.FieldsFunc(visibleText(n, ' '), unicode.IsSpace), " ")
 }
 
 // preText returns the text inside a <pre> element, without a leading newline.
 func preText(n *html.Node) string {
+	return strings.TrimPrefix(visibleText(n, '\n'), "\n")
+}
+
+// visibleText returns the text of n's text nodes, leaving out skipped
+// elements and writing br for each <br>.
+func visibleText(n *html.Node, br byte) string {
 	var b strings.Builder
 	var rec func(*html.Node)
 	rec = func(n *html.Node) {
@@ -358,7 +344,7 @@ func preText(n *html.Node) string {
 				return
 			}
 			if n.DataAtom == atom.Br {
-				b.WriteByte('\n')
+				b.WriteByte(br)
 			}
 		}
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
@@ -366,7 +352,7 @@ func preText(n *html.Node) string {
 		}
 	}
 	rec(n)
-	return strings.TrimPrefix(b.String(), "\n")
+	return b.String()
 }
 
 func findElement(n *html.Node, a atom.Atom) *html.Node {
