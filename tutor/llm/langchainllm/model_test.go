@@ -322,9 +322,9 @@ func TestStreamCtxEndsTheCall(t *testing.T) {
 func TestStreamHungModel(t *testing.T) {
 	openaitest.CheckGoroutines(t)
 	m := newModel(t, &fakeLLM{holdAfter: -1}, langchainllm.Options{})
+	start := time.Now() // before the deadline is set, which it is measured against
 	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
 	defer cancel()
-	start := time.Now()
 	st, err := m.ChatStream(ctx, ask("q"))
 	if st != nil || !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("ChatStream = %v, %v; want nil, context.DeadlineExceeded", st, err)
