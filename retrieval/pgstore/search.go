@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/pgvector/pgvector-go"
 
+	"github.com/bedside-ai/bedside/internal/bm25"
 	"github.com/bedside-ai/bedside/internal/terms"
 	"github.com/bedside-ai/bedside/retrieval"
 )
@@ -176,22 +177,50 @@ func (s *Store) plan(q *retrieval.Query, termIDs []int32) searchPlan {
 		// The query's sparse vector of IDF weights is built here, once (hence
 		// MATERIALIZED), from the tenant's statistics, with bm25.IDF's
 		// arithmetic in float8, then rounded to float4 as the Go code does.
-		fmt.Fprintf(&w, `qv AS MATERIALIZED (
-	SELECT ('{' || string_agg(ts.term::text || ':' ||
-			ln(1::float8 + (ns.n_chunks::float8 - ts.df::float8 + 0.5::float8) / (ts.df::float8 + 0.5::float8))::float4::text,
-			',' ORDER BY ts.term) || '}/%[4]d')::{v}.sparsevec AS q
+		//
+		// The lexical leg is exact but need not score every row holding a
+		// query term (MaxScore pruning): a stored weight is below k1+1
+		// (bm25.Weight), so a row's score from a set of terms is below the
+		// sum of their idf·(k1+1). lex1 scores the rows holding the rarest
+		// terms; its N-th score θ bounds the final N-th score from below,
+		// so the commonest terms whose bounds sum to less than θ cannot
+		// lift a row into the top N on their own, and only rows holding
+		// one of the other terms (ess) are scored. Margins cover float4
+		// rounding. With fewer than N rows in lex1, θ is 0 and nothing is
+		// pruned.
+		fmt.Fprintf(&w, `qt AS MATERIALIZED (
+	SELECT ts.term, ts.df,
+		ln(1::float8 + (ns.n_chunks::float8 - ts.df::float8 + 0.5::float8) / (ts.df::float8 + 0.5::float8))::float4 AS idf
 	FROM {s}.term_stats ts JOIN {s}.tenant_stats ns ON ns.tenant = ts.tenant
 	WHERE ts.tenant = $1 AND ts.term = ANY(%[1]s::integer[]) AND ts.df > 0
+), qv AS MATERIALIZED (
+	SELECT ('{' || string_agg(term::text || ':' || idf::text, ',' ORDER BY term) || '}/%[4]d')::{v}.sparsevec AS q
+	FROM qt
+), rare AS MATERIALIZED (
+	SELECT coalesce(array_agg(term), '{}') AS terms FROM (
+		SELECT term, sum(df) OVER (ORDER BY df, term) AS upto, row_number() OVER (ORDER BY df, term) AS i FROM qt
+	) x WHERE i = 1 OR upto <= 4 * %[3]s
+), lex1 AS MATERIALIZED (
+	SELECT -(c.bm25 OPERATOR({v}.<#>) qv.q) AS score
+	FROM {s}.chunk_lex c CROSS JOIN qv
+	WHERE %[2]s
+		AND c.terms && (SELECT terms FROM rare)
+	ORDER BY 1 DESC
+	LIMIT %[3]s
+), ess AS MATERIALIZED (
+	SELECT coalesce(array_agg(term), '{}') AS terms FROM (
+		SELECT term, sum(idf::float8 * %[5]g::float8) OVER (ORDER BY idf, term) AS bound FROM qt
+	) x WHERE bound >= (SELECT CASE WHEN count(*) = %[3]s THEN min(score) * (1 - 1e-4) ELSE 0 END FROM lex1)
 ), lex AS MATERIALIZED (
 	SELECT c.chunk_id, -(c.bm25 OPERATOR({v}.<#>) qv.q) AS score
 	FROM {s}.chunk_lex c CROSS JOIN qv
 	WHERE %[2]s
-		AND c.terms && %[1]s::integer[]
+		AND c.terms && (SELECT terms FROM ess)
 	ORDER BY 2 DESC, c.chunk_id
 	LIMIT %[3]s
 ), lexr AS (
 	SELECT chunk_id, score, row_number() OVER (ORDER BY score DESC, chunk_id) AS rank FROM lex
-)`, T, elig, N, sparseDim)
+)`, T, elig, N, sparseDim, maxWeightBound)
 	}
 
 	var cand, frank string
@@ -245,6 +274,11 @@ LEFT JOIN {s}.documents d ON d.tenant = c.tenant AND d.id = c.id AND d.version =
 	sp.args = p.args
 	return sp
 }
+
+// maxWeightBound bounds every stored BM25 weight from above: bm25.Weight
+// is below k1+1, and a little more covers its rounding to float4 and the
+// float4 sums of pgvector's inner product.
+const maxWeightBound = (bm25.K1 + 1) * (1 + 1e-4)
 
 // queryTerms returns the unique term IDs of a query text, in order.
 func queryTerms(text string) []int32 {
