@@ -161,20 +161,9 @@ func BenchmarkLexical(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	var ck retrieval.Chunker
 	unit := make([]float32, 384)
 	unit[0] = 1
-	var texts []string
-	entries := make([]retrieval.Entry, len(docs))
-	for i, d := range docs {
-		cs := ck.Split(d)
-		vs := make([][]float32, len(cs))
-		for j := range vs {
-			vs[j] = unit
-			texts = append(texts, cs[j].IndexText())
-		}
-		entries[i] = retrieval.Entry{Document: d, Chunks: cs, Vectors: vs, Model: "unit"}
-	}
+	entries, texts := unitEntries(docs, unit)
 	qs, err := medquadQuestions(dir, nil, 0)
 	if err != nil {
 		b.Fatal(err)

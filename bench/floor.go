@@ -61,24 +61,10 @@ func (s *slabScan) top(q []float32, ranges []rowRange, k int, heap []scored) []s
 		for r := rr.lo; r < rr.hi; r++ {
 			sc := vek32.Dot(q, s.slab[off:off+d:off+d])
 			off += d
-			if len(h) < k {
-				h = append(h, scored{sc, int32(r)})
-				siftUp(h, len(h)-1)
-			} else if sc > h[0].score {
-				h[0] = scored{sc, int32(r)}
-				siftDown(h, 0)
-			}
+			h = offer(h, k, scored{sc, int32(r)})
 		}
 	}
-	slices.SortFunc(h, func(a, b scored) int {
-		switch {
-		case a.score > b.score:
-			return -1
-		case a.score < b.score:
-			return 1
-		}
-		return int(a.row - b.row)
-	})
+	sortScored(h)
 	return h
 }
 
@@ -210,14 +196,26 @@ func (ix *plainBM25) search(text string, k int, heap []scored, touched []int32) 
 	for _, r := range touched {
 		sc := ix.acc[r]
 		ix.acc[r] = 0
-		if len(h) < k {
-			h = append(h, scored{sc, r})
-			siftUp(h, len(h)-1)
-		} else if sc > h[0].score {
-			h[0] = scored{sc, r}
-			siftDown(h, 0)
-		}
+		h = offer(h, k, scored{sc, r})
 	}
+	sortScored(h)
+	return h, touched
+}
+
+// offer adds c to the min-heap h of the best k candidates seen so far.
+func offer(h []scored, k int, c scored) []scored {
+	if len(h) < k {
+		h = append(h, c)
+		siftUp(h, len(h)-1)
+	} else if c.score > h[0].score {
+		h[0] = c
+		siftDown(h, 0)
+	}
+	return h
+}
+
+// sortScored orders h best first, ties by row.
+func sortScored(h []scored) {
 	slices.SortFunc(h, func(a, b scored) int {
 		switch {
 		case a.score > b.score:
@@ -227,5 +225,4 @@ func (ix *plainBM25) search(text string, k int, heap []scored, touched []int32) 
 		}
 		return int(a.row - b.row)
 	})
-	return h, touched
 }

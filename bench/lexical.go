@@ -7,6 +7,7 @@ import (
 
 	"github.com/bedside-ai/bedside/retrieval"
 	"github.com/bedside-ai/bedside/retrieval/filestore"
+	"github.com/bedside-ai/bedside/retrieval/guidance"
 )
 
 // Issue 6's anchors for MedQuAD, measured outside this run.
@@ -42,18 +43,8 @@ func lexicalSearch(ctx context.Context, e *env, s *section) error {
 		}
 		loadT = append(loadT, time.Since(w))
 		w = time.Now()
-		var ck retrieval.Chunker
-		entries := make([]retrieval.Entry, len(docs))
-		texts = texts[:0]
-		for i, d := range docs {
-			cs := ck.Split(d)
-			vs := make([][]float32, len(cs))
-			for j := range vs {
-				vs[j] = unit
-				texts = append(texts, cs[j].IndexText())
-			}
-			entries[i] = retrieval.Entry{Document: d, Chunks: cs, Vectors: vs, Model: "unit"}
-		}
+		var entries []retrieval.Entry
+		entries, texts = unitEntries(docs, unit)
 		chunkT = append(chunkT, time.Since(w))
 		c0 := cpuTime()
 		w = time.Now()
@@ -163,4 +154,23 @@ func lexicalSearch(ctx context.Context, e *env, s *section) error {
 	s.note("Bedside's Put analyses a batch's chunks in parallel (both CPUs); the plain index builds on one goroutine. Build CPU is process CPU time.")
 	s.note("Bedside's search also applies governance (in force at the query time), supports filters and returns full hits (chunk and document metadata); the plain index returns row numbers.")
 	return nil
+}
+
+// unitEntries chunks docs with the default chunker and gives every chunk
+// the vector unit (the lexical comparisons ignore vectors); it also returns
+// the chunks' index texts, in order.
+func unitEntries(docs []*guidance.Document, unit []float32) ([]retrieval.Entry, []string) {
+	var ck retrieval.Chunker
+	var texts []string
+	entries := make([]retrieval.Entry, len(docs))
+	for i, d := range docs {
+		cs := ck.Split(d)
+		vs := make([][]float32, len(cs))
+		for j := range vs {
+			vs[j] = unit
+			texts = append(texts, cs[j].IndexText())
+		}
+		entries[i] = retrieval.Entry{Document: d, Chunks: cs, Vectors: vs, Model: "unit"}
+	}
+	return entries, texts
 }
